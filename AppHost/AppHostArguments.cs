@@ -1,0 +1,42 @@
+using CustomerBase.Hosting;
+
+namespace CustomerBase.AppHost;
+
+/// <summary>The AppHost's command line: <c>--fresh</c> wipes <c>.data/</c> first. Ports are the developer defaults below.</summary>
+public sealed record AppHostArguments(bool Fresh, SystemOptions Options)
+{
+    public const int GatewayPort = 5000;
+    public const int PostgresPort = 15432;
+    public const int RedisPort = 16379;
+    public const int RabbitMqPort = 15673;
+    public const int RabbitMqManagementPort = 15672;
+
+    public static AppHostArguments Parse(string[] args)
+    {
+        var fresh = args.Contains("--fresh");
+        var options = new SystemOptions
+        {
+            GatewayPort = GatewayPort,
+            PostgresPort = PostgresPort,
+            RedisPort = RedisPort,
+            RabbitMqPort = RabbitMqPort,
+            RabbitMqManagementPort = RabbitMqManagementPort,
+            OtlpEndpoint = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"),
+            Report = line => Console.WriteLine($"  {DateTime.Now:HH:mm:ss} {line}"),
+        };
+        return new AppHostArguments(fresh, options);
+    }
+}
+
+public static class DataFolder
+{
+    /// <summary>Removes the data of a previous run. The servers must not be running on it.</summary>
+    public static void Wipe(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+            Console.WriteLine($"Wiped {path}");
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using CustomerBase.Hosting.Servers;
+using CustomerBase.ServiceDefaults;
+
+namespace CustomerBase.Hosting;
+
+/// <summary>
+/// The whole system as local processes, like Aspire's DistributedApplication: PostgreSQL, Redis and RabbitMQ,
+/// then each service's migrations, then the services, then the gateway, each waited for until healthy.
+/// The AppHost program, the test fixtures and the benchmarks all start it through here.
+/// </summary>
+public sealed class CustomerBaseSystem : IAsyncDisposable
+{
+    private readonly SystemOptions _options;
+    private readonly List<ServiceProcess> _services = [];
+
+    private CustomerBaseSystem(SystemOptions options, PostgresServer postgres, RedisServer redis, RabbitMqServer rabbitMq)
+    {
+        _options = options;
+        Postgres = postgres;
+        Redis = redis;
+        RabbitMq = rabbitMq;
+    }
+
+    public PostgresServer Postgres { get; }
+    public RedisServer Redis { get; }
+    public RabbitMqServer RabbitMq { get; }
+    public IReadOnlyList<ServiceProcess> Services => _services;
+    public ServiceProcess Gateway => _services.Single(s => s.Name == ResourceNames.Gateway);
+    public Uri GatewayUrl => Gateway.HttpUrl;
+    public TimeSpan StartupTime { get; private set; }
+    public string LogDirectory => Path.Combine(_options.ResolvedDataDirectory, "logs");
+
+    public ServiceProcess Service(string name) => _services.Single(s => s.Name == name);
+
+    /// <summary>Everything that runs, servers first, for a table or a dashboard.</summary>
+    public IReadOnlyList<ResourceView> Resources =>
+    [
+        ..new LocalServer[] { Postgres, Redis, RabbitMq }.Select(s => new ResourceView(s.Name, s.State, s.ProcessId, s.Urls, s.LogFile)),
+        .._services.Select(s => new ResourceView(s.Name, s.State, s.ProcessId, s.Urls, s.LogFile)),
+    ];
+
+    public static async Task<CustomerBaseSystem> StartAsync(SystemOptions options, CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var data = options.ResolvedDataDirectory;
+        Directory.CreateDirectory(Path.Combine(data, "logs"));
+        var system = new CustomerBaseSystem(
+            options,
+            new PostgresServer(Path.Combine(data, "postgres"), Port(options.PostgresPort), options.Durable),
+            new RedisServer(Path.Combine(data, "redis"), Port(options.RedisPort)),
+            new RabbitMqServer(Path.Combine(data, "rabbitmq"), Port(options.RabbitMqPort), Port(options.RabbitMqManagementPort)));
+        try
+        {
+            await system.StartAllAsync(ct);
+            system.StartupTime = clock.Elapsed;
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static int Port(int configured) => configured == 0 ? PortAllocator.GetFreePort() : configured;
+
+    private async Task StartAllAsync(CancellationToken ct)
+    {
+        var report = _options.Report;
+        // The three servers start in parallel; migrations need only PostgreSQL, so they run while RabbitMQ boots (6–9 s).
+        var postgres = StartServerAsync(Postgres, ct);
+        var redis = StartServerAsync(Redis, ct);
+        var rabbitMq = StartServerAsync(RabbitMq, ct);
+
+        var endpoints = ServiceCatalog.Services.ToDictionary(s => s.Name, s => new
+        {
+            Http = new Uri($"http://127.0.0.1:{PortAllocator.GetFreePort()}"),
+            Grpc = s.HasGrpc ? new Uri($"http://127.0.0.1:{PortAllocator.GetFreePort()}") : null,
+        });
+        foreach (var definition in ServiceCatalog.Services)
+        {
+            var urls = endpoints[definition.Name];
+            _services.Add(CreateService(definition, urls.Http, urls.Grpc, endpoints.ToDictionary(e => e.Key, e => (e.Value.Http, e.Value.Grpc))));
+        }
+        var gatewayPort = _options.GatewayPort == 0 ? PortAllocator.GetFreePort() : _options.GatewayPort;
+        var gateway = CreateService(ServiceCatalog.Gateway, new Uri($"http://localhost:{gatewayPort}"), null,
+            endpoints.ToDictionary(e => e.Key, e => (e.Value.Http, e.Value.Grpc)));
+
+        await postgres;
+        await Task.WhenAll(_services.Select(s => s.MigrateAsync(ct)));
+        report("migrations applied");
+        await Task.WhenAll(redis, rabbitMq);
+
+        await Task.WhenAll(_services.Select(async s =>
+        {
+            await s.StartAsync(ct);
+            report($"{s.Name} is healthy at {s.HttpUrl}");
+        }));
+        _services.Add(gateway);
+        await gateway.StartAsync(ct);
+        report($"gateway is healthy at {gateway.HttpUrl}");
+    }
+
+    private async Task StartServerAsync(LocalServer server, CancellationToken ct)
+    {
+        await server.StartAsync(ct);
+        _options.Report($"{server.Name} is ready at {string.Join(", ", server.Urls)}");
+    }
+
+    private ServiceProcess CreateService(ServiceDefinition definition, Uri http, Uri? grpc, IReadOnlyDictionary<string, (Uri Http, Uri? Grpc)> all)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = _options.Environment,
+            ["DOTNET_ENVIRONMENT"] = _options.Environment,
+            ["OTEL_SERVICE_NAME"] = definition.Name,
+            [$"Kestrel__Endpoints__{ResourceNames.HttpEndpoint}__Url"] = http.ToString(),
+            [$"ConnectionStrings__{ResourceNames.EventBus}"] = RabbitMq.ConnectionString,
+            [$"ConnectionStrings__{ResourceNames.Redis}"] = Redis.ConnectionString,
+        };
+        if (grpc is not null)
+        {
+            env[$"Kestrel__Endpoints__{ResourceNames.GrpcEndpoint}__Url"] = grpc.ToString();
+            env[$"Kestrel__Endpoints__{ResourceNames.GrpcEndpoint}__Protocols"] = "Http2";
+        }
+        if (definition.Database is { } database)
+        {
+            env[$"ConnectionStrings__{database}"] = Postgres.ConnectionString(database);
+        }
+        // Every service may discover every other one, as Aspire's WithReference would give it.
+        foreach (var (name, urls) in all)
+        {
+            env[$"services__{name}__{ResourceNames.HttpEndpoint}__0"] = urls.Http.ToString().TrimEnd('/');
+            if (urls.Grpc is not null)
+            {
+                env[$"services__{name}__{ResourceNames.GrpcEndpoint}__0"] = urls.Grpc.ToString().TrimEnd('/');
+            }
+        }
+        if (_options.OtlpEndpoint is { } otlp)
+        {
+            env["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp;
+        }
+        foreach (var (key, value) in _options.ExtraEnvironment)
+        {
+            env[key] = value;
+        }
+
+        return new ServiceProcess(
+            new ServiceSpec(definition.Name, definition.AssemblyPath(_options.RepositoryRoot, _options.Configuration), _options.Configuration,
+                http, grpc, definition.Database is not null, env, LogDirectory, _options.ServiceStartTimeout),
+            _options.Report);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Reverse order: the gateway and services first, so nothing talks to a server that is going away.
+        var gateway = _services.FirstOrDefault(s => s.Name == ResourceNames.Gateway);
+        if (gateway is not null)
+        {
+            await gateway.DisposeAsync();
+        }
+        await Task.WhenAll(_services.Where(s => s != gateway).Select(s => s.DisposeAsync().AsTask()));
+        await Task.WhenAll(Postgres.DisposeAsync().AsTask(), Redis.DisposeAsync().AsTask(), RabbitMq.DisposeAsync().AsTask());
+    }
+}
+
+/// <summary>One row of the resource table.</summary>
+public sealed record ResourceView(string Name, ResourceState State, int? ProcessId, IReadOnlyList<string> Urls, string LogFile);

@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerBase.Messaging;
+
+public static class MessagingModelBuilderExtensions
+{
+    public const string OutboxTable = "outbox_messages";
+    public const string InboxTable = "inbox_messages";
+
+    /// <summary>Adds the outbox and inbox tables to a service's model; its migrations then create them.</summary>
+    public static ModelBuilder AddOutboxAndInbox(this ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<OutboxMessage>(outbox =>
+        {
+            outbox.ToTable(OutboxTable);
+            outbox.HasKey(m => m.Id);
+            outbox.Property(m => m.Id).ValueGeneratedNever();
+            outbox.Property(m => m.MessageType).HasMaxLength(500);
+            outbox.Property(m => m.Body).HasColumnType("jsonb");
+            outbox.Property(m => m.TraceParent).HasMaxLength(55);
+            outbox.Property(m => m.LastError).HasMaxLength(500);
+            // The dispatcher only ever reads pending rows, oldest first; sent rows stay out of this index.
+            outbox.HasIndex(m => new { m.NextAttemptAt, m.CreatedAt })
+                .HasDatabaseName("ix_outbox_messages_pending")
+                .HasFilter("sent_at IS NULL");
+        });
+
+        modelBuilder.Entity<InboxMessage>(inbox =>
+        {
+            inbox.ToTable(InboxTable);
+            inbox.HasKey(m => new { m.MessageId, m.Consumer });
+            inbox.Property(m => m.Consumer).HasMaxLength(300);
+        });
+
+        return modelBuilder;
+    }
+}

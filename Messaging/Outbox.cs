@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerBase.Messaging;
+
+public static class Outbox
+{
+    internal static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// Adds an event to the outbox of this DbContext. It is written by the caller's next SaveChanges, in the same
+    /// transaction as the data change, and published by the <see cref="OutboxDispatcher{TDbContext}"/> after commit.
+    /// </summary>
+    public static OutboxMessage AddToOutbox<TMessage>(this DbContext db, TMessage message) where TMessage : class
+    {
+        var now = DateTimeOffset.UtcNow;
+        var row = new OutboxMessage
+        {
+            Id = NewId.NextGuid(),
+            MessageType = TypeName(typeof(TMessage)),
+            Body = JsonSerializer.Serialize(message, SerializerOptions),
+            TraceParent = Activity.Current?.Id,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        };
+        db.Set<OutboxMessage>().Add(row);
+        return row;
+    }
+
+    internal static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
+}

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CustomerBase.ServiceDefaults;
+
+public static class DatabaseExtensions
+{
+    /// <summary>The argument that makes a service apply its migrations and exit: the one-shot job the AppHost (or Kubernetes) runs before the service.</summary>
+    public const string MigrateCommand = "migrate";
+
+    /// <summary>Registers the service's own PostgreSQL database from <c>ConnectionStrings__{connectionName}</c>, with a readiness check.</summary>
+    public static IHostApplicationBuilder AddServiceDatabase<TDbContext>(this IHostApplicationBuilder builder, string connectionName)
+        where TDbContext : DbContext
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"Connection string '{connectionName}' is not configured (ConnectionStrings__{connectionName}).");
+
+        builder.Services.AddDbContext<TDbContext>((services, options) =>
+        {
+            options.UseNpgsql(connectionString);
+            options.UseSnakeCaseNamingConvention();
+            foreach (var interceptor in services.GetServices<IInterceptor>())
+            {
+                options.AddInterceptors(interceptor);
+            }
+        });
+        builder.Services.AddHealthChecks().AddDbContextCheck<TDbContext>(connectionName, tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>Runs the service, or, when started with <c>migrate</c>, creates its database, applies its migrations and exits.</summary>
+    public static async Task RunServiceAsync<TDbContext>(this WebApplication app, string[] args) where TDbContext : DbContext
+    {
+        if (args.Contains(MigrateCommand))
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+            var pending = (await db.Database.GetPendingMigrationsAsync()).Count();
+            await db.Database.MigrateAsync();
+            app.Logger.LogInformation("Applied {Count} migrations to {Database}", pending, typeof(TDbContext).Name);
+            return;
+        }
+
+        await app.RunAsync();
+    }
+}

@@ -1,0 +1,10 @@
+namespace CustomerBase.Bench.Load;
+
+/// <summary>One load run against one URL.</summary>
+public sealed record LoadResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Errors);
+
+public interface ILoadClient
+{
+    string Name { get; }
+    Task<LoadResult> RunAsync(Uri url, int connections, TimeSpan duration, CancellationToken ct);
+}

@@ -1,0 +1,13 @@
+using CustomerBase.Bench.Scenarios;
+
+var scenarios = new Dictionary<string, Func<string[], Task<int>>>
+{
+    ["gateway-overhead"] = GatewayOverhead.RunAsync,
+};
+
+if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))
+{
+    Console.Error.WriteLine($"usage: dotnet run -c Release --project bench -- <scenario> [options]\nscenarios: {string.Join(", ", scenarios.Keys)}");
+    return 2;
+}
+return await scenario(args[1..]);

@@ -1,0 +1,22 @@
+using CustomerBase.Campaigns.Infrastructure;
+using CustomerBase.Campaigns.Model;
+using CustomerBase.Consent.Contracts.Grpc;
+using CustomerBase.Messaging;
+using CustomerBase.Segmentation.Contracts.Grpc;
+using CustomerBase.ServiceDefaults;
+
+namespace CustomerBase.Campaigns.Extensions;
+
+public static class Extensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddMessaging<CampaignsDbContext>(ResourceNames.Campaigns);
+        builder.AddServiceDatabase<CampaignsDbContext>(ResourceNames.CampaignsDb);
+
+        builder.Services.AddServiceGrpcClient<Audience.AudienceClient>(ResourceNames.Segmentation);
+        builder.Services.AddServiceGrpcClient<ConsentCheck.ConsentCheckClient>(ResourceNames.Consent);
+        builder.Services.AddScoped<AudiencePreviewer>();
+        return builder;
+    }
+}

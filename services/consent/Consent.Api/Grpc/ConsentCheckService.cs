@@ -1,0 +1,49 @@
+using CustomerBase.Consent.Contracts.Grpc;
+using CustomerBase.Consent.Model;
+using Grpc.Core;
+
+namespace CustomerBase.Consent.Grpc;
+
+/// <summary>Batch consent checks for campaigns: one call for up to <see cref="MaxBatch"/> contacts.</summary>
+public sealed class ConsentCheckService(ConsentLedger ledger) : ConsentCheck.ConsentCheckBase
+{
+    public const int MaxBatch = 10_000;
+
+    public override async Task<ConsentCheckReply> Check(ConsentCheckRequest request, ServerCallContext context)
+    {
+        if (!ConsentVocabulary.Purposes.Contains(request.Purpose))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"purpose must be one of: {string.Join(", ", ConsentVocabulary.Purposes)}."));
+        }
+        if (!ConsentVocabulary.Channels.Contains(request.Channel))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"channel must be one of: {string.Join(", ", ConsentVocabulary.Channels)}."));
+        }
+        if (request.ContactIds.Count > MaxBatch)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"At most {MaxBatch} contact ids per call."));
+        }
+
+        var ids = new List<Guid>(request.ContactIds.Count);
+        for (var i = 0; i < request.ContactIds.Count; i++)
+        {
+            if (!Guid.TryParse(request.ContactIds[i], out var id))
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"contact_ids[{i}] is not a UUID."));
+            }
+            ids.Add(id);
+        }
+
+        var at = request.At?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow;
+        var decisions = await ledger.CheckAsync(ids, request.Purpose, request.Channel, at, context.CancellationToken);
+
+        var reply = new ConsentCheckReply();
+        reply.Decisions.AddRange(decisions.Select(d => new ConsentDecision
+        {
+            ContactId = d.Key.ToString(),
+            Allowed = d.Value == ConsentReason.Granted,
+            Reason = d.Value,
+        }));
+        return reply;
+    }
+}

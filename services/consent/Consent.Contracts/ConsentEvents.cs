@@ -1,0 +1,9 @@
+namespace CustomerBase.Consent.Contracts;
+
+/// <summary>A consent record was appended to the ledger for a contact, purpose and channel.</summary>
+public sealed record ConsentChanged(
+    Guid ContactId,
+    string Purpose,
+    string Channel,
+    string Action,
+    DateTimeOffset At);

@@ -1,0 +1,21 @@
+using CustomerBase.Contacts.Infrastructure;
+using CustomerBase.Contacts.Model;
+using CustomerBase.Messaging;
+using CustomerBase.ServiceDefaults;
+
+namespace CustomerBase.Contacts.Extensions;
+
+public static class Extensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddMessaging<ContactsDbContext>(ResourceNames.Contacts);
+        builder.AddServiceDatabase<ContactsDbContext>(ResourceNames.ContactsDb);
+        builder.Services.AddOptions<ContactsOptions>()
+            .BindConfiguration(nameof(ContactsOptions))
+            .Validate(o => PhoneNormalizer.IsKnownRegion(o.DefaultPhoneRegion), "ContactsOptions:DefaultPhoneRegion must be a two-letter region code libphonenumber knows.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<PhoneNormalizer>();
+        return builder;
+    }
+}

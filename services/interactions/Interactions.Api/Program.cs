@@ -1,0 +1,14 @@
+using CustomerBase.Interactions.Apis;
+using CustomerBase.Interactions.Extensions;
+using CustomerBase.Interactions.Infrastructure;
+using CustomerBase.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapInteractionsApi();
+
+await app.RunServiceAsync<InteractionsDbContext>(args);

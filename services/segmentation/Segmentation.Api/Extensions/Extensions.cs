@@ -1,0 +1,21 @@
+using CustomerBase.Messaging;
+using CustomerBase.Segmentation.Infrastructure;
+using CustomerBase.Segmentation.IntegrationEvents;
+using CustomerBase.ServiceDefaults;
+
+namespace CustomerBase.Segmentation.Extensions;
+
+public static class Extensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddMessaging<SegmentationDbContext>(ResourceNames.Segmentation, bus =>
+        {
+            bus.AddConsumer<ContactCreatedConsumer>();
+            bus.AddConsumer<OrderPlacedConsumer>();
+        });
+        builder.AddServiceDatabase<SegmentationDbContext>(ResourceNames.SegmentationDb);
+        builder.Services.AddGrpc();
+        return builder;
+    }
+}

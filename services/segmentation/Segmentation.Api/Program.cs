@@ -1,0 +1,16 @@
+using CustomerBase.Segmentation.Apis;
+using CustomerBase.Segmentation.Extensions;
+using CustomerBase.Segmentation.Grpc;
+using CustomerBase.Segmentation.Infrastructure;
+using CustomerBase.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapSegmentsApi();
+app.MapGrpcService<AudienceService>();
+
+await app.RunServiceAsync<SegmentationDbContext>(args);

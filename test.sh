@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, and integration tests against real PostgreSQL, Redis and RabbitMQ
+# that the test fixtures start themselves (isolated ports and data folders).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+./scripts/install-prerequisites.sh
+dotnet build CustomerBase.sln -c Debug --nologo -v quiet -clp:NoSummary
+
+results=TestResults
+rm -rf "$results"
+status=0
+dotnet test CustomerBase.sln -c Debug --no-build --nologo \
+  --results-directory "$results" --logger "trx" --logger "console;verbosity=normal" "$@" || status=$?
+
+passed=$(cat "$results"/*.trx 2>/dev/null | grep -o 'outcome="Passed"' | wc -l || true)
+failed=$(cat "$results"/*.trx 2>/dev/null | grep -o 'outcome="Failed"' | wc -l || true)
+echo "${passed} passed, ${failed} failed"
+if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
+  echo "error: no test ran" >&2
+  exit 1
+fi
+exit "$status"

@@ -1,0 +1,41 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace CustomerBase.IntegrationTests;
+
+/// <summary>Small helpers for calling the API through the gateway in tests.</summary>
+public static class Api
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static async Task<Guid> CreateContactAsync(this HttpClient gateway, string firstName, string? lastName = null)
+    {
+        using var response = await gateway.PostAsJsonAsync("/api/contacts", new { firstName, lastName }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        return body.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>The segmentation entry of a contact, or null while segmentation has not seen it (404).</summary>
+    public static async Task<JsonElement?> SegmentationEntryAsync(this HttpClient gateway, Guid contactId)
+    {
+        using var response = await gateway.GetAsync($"/api/segments/contacts/{contactId}", TestContext.Current.CancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+
+    public static Task<JsonElement?> WaitForSegmentationEntryAsync(this HttpClient gateway, Guid contactId, Func<JsonElement, bool>? until = null) =>
+        Eventually.Until(() => gateway.SegmentationEntryAsync(contactId), e => e is { } entry && (until?.Invoke(entry) ?? true),
+            what: $"segmentation entry of {contactId}");
+
+    public static async Task<JsonElement> ReadProblemAsync(this HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+}

@@ -1,0 +1,109 @@
+using CustomerBase.Messaging;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using RabbitMQ.Client;
+
+namespace CustomerBase.IntegrationTests.Messaging;
+
+[Collection(nameof(OutboxAndInboxTests))] // they share one broker, and one test stops it
+public sealed class OutboxAndInboxTests(MessagingFixture fixture) : IClassFixture<MessagingFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task EventWrittenWhileTheBrokerIsDownIsDeliveredAfterItIsBack()
+    {
+        await fixture.RabbitMq.StopAsync(Ct);
+        var noteId = Guid.NewGuid();
+        try
+        {
+            await WriteNoteAsync(noteId);
+            var pending = await Eventually.Until(() => OutboxRowAsync(noteId), row => row is { Attempts: > 0 },
+                what: "a failed publish attempt while the broker is down");
+            Assert.Null(pending!.SentAt);
+        }
+        finally
+        {
+            await fixture.RabbitMq.StartAsync(Ct);
+        }
+
+        var received = await Eventually.Until(() => ReceivedCountAsync(noteId), n => n > 0, TimeSpan.FromSeconds(60), "delivery after the broker restart");
+        Assert.Equal(1, received);
+        Assert.NotNull((await OutboxRowAsync(noteId))!.SentAt);
+    }
+
+    [Fact]
+    public async Task RedeliveredMessageIsAppliedOnce()
+    {
+        var noteId = Guid.NewGuid();
+        var messageId = NewId.NextGuid();
+        var bus = fixture.Host.Services.GetRequiredService<IBus>();
+
+        await bus.Publish(new NoteAdded(noteId), c => c.MessageId = messageId, Ct);
+        await bus.Publish(new NoteAdded(noteId), c => c.MessageId = messageId, Ct);
+
+        await Eventually.Until(() => Task.FromResult(fixture.ConsumeLog.Completed(messageId)), n => n == 2, what: "both deliveries consumed");
+        Assert.Equal(1, await ReceivedCountAsync(noteId));
+    }
+
+    [Fact]
+    public async Task MessageThatKeepsFailingIsParkedInTheErrorQueue()
+    {
+        var noteId = Guid.NewGuid();
+        var bus = fixture.Host.Services.GetRequiredService<IBus>();
+        var errorQueue = $"{MessagingFixture.ServiceName}-note-added_error";
+
+        await bus.Publish(new NoteAdded(noteId, FailInConsumer: true), Ct);
+
+        var parked = await Eventually.Until(() => ErrorQueueHoldsAsync(errorQueue, noteId), found => found, what: "the message in " + errorQueue);
+        Assert.True(parked);
+        Assert.Equal(0, await ReceivedCountAsync(noteId));
+    }
+
+    private async Task WriteNoteAsync(Guid noteId)
+    {
+        await using var scope = fixture.Host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NotesDbContext>();
+        db.Notes.Add(new Note { Id = noteId });
+        db.AddToOutbox(new NoteAdded(noteId));
+        await db.SaveChangesAsync(Ct);
+    }
+
+    private async Task<OutboxMessage?> OutboxRowAsync(Guid noteId)
+    {
+        await using var scope = fixture.Host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NotesDbContext>();
+        var rows = await db.Set<OutboxMessage>().AsNoTracking().ToListAsync(Ct);
+        return rows.SingleOrDefault(r => r.Body.Contains(noteId.ToString()));
+    }
+
+    private async Task<int> ReceivedCountAsync(Guid noteId)
+    {
+        await using var scope = fixture.Host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NotesDbContext>();
+        return await db.ReceivedNotes.CountAsync(r => r.NoteId == noteId, Ct);
+    }
+
+    /// <summary>Looks through the error queue with a plain AMQP client, leaving its messages in place.</summary>
+    private async Task<bool> ErrorQueueHoldsAsync(string queue, Guid noteId)
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(fixture.RabbitMq.ConnectionString) };
+        await using var connection = await factory.CreateConnectionAsync(Ct);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: Ct);
+        try
+        {
+            await channel.QueueDeclarePassiveAsync(queue, Ct);
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return false; // not declared yet: nothing has failed so far
+        }
+        var found = false;
+        while (await channel.BasicGetAsync(queue, autoAck: false, Ct) is { } message)
+        {
+            found |= System.Text.Encoding.UTF8.GetString(message.Body.Span).Contains(noteId.ToString());
+        }
+        return found; // unacknowledged messages return to the queue when the channel closes
+    }
+}
