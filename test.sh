@@ -13,8 +13,8 @@ status=0
 dotnet test CustomerBase.sln -c Debug --no-build --nologo \
   --results-directory "$results" --logger "trx" --logger "console;verbosity=normal" "$@" || status=$?
 
-passed=$(cat "$results"/*.trx 2>/dev/null | grep -o 'outcome="Passed"' | wc -l || true)
-failed=$(cat "$results"/*.trx 2>/dev/null | grep -o 'outcome="Failed"' | wc -l || true)
+passed=$(cat "$results"/*.trx 2>/dev/null | grep -o '<UnitTestResult [^>]*outcome="Passed"' | wc -l || true)
+failed=$(cat "$results"/*.trx 2>/dev/null | grep -o '<UnitTestResult [^>]*outcome="Failed"' | wc -l || true)
 echo "${passed} passed, ${failed} failed"
 if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
   echo "error: no test ran" >&2

@@ -235,13 +235,20 @@ public abstract class LocalServer : IAsyncDisposable
     {
         try
         {
-            using var timeout = new CancellationTokenSource(StopTimeout);
+            // Each step of a stop is bounded by StopTimeout on its own; this only guards against a hang in between.
+            using var timeout = new CancellationTokenSource(StopTimeout * 3);
             await StopCoreAsync(timeout.Token);
         }
         catch (Exception e)
         {
             // The start error is what matters to the caller; the clean-up problem still goes to the log.
-            await ServerLog.AppendAsync(LogFile, $"clean-up after failed start: {e.Message}", CancellationToken.None);
+            try
+            {
+                await ServerLog.AppendAsync(LogFile, $"clean-up after failed start: {e.Message}", CancellationToken.None);
+            }
+            catch (IOException)
+            {
+            }
         }
 
         ProcessId = null;

@@ -16,9 +16,10 @@ public sealed class RabbitMqServer(string dataDirectory, int amqpPort, int manag
     // `rabbitmqctl shutdown` takes ~7 s on 3.10: when rabbit stops, the management agent's event handler is
     // removed and blocks ~5 s (fixed upstream in 3.13, rabbitmq-server PR #11070). Removing that handler first,
     // then stopping rabbit takes ~0.1 s; the VM then halts as after `shutdown` (pid file removed, clean mnesia).
+    // A node still booting would add the handler after we removed it, hence await_startup first.
     private const string FastStop =
-        "gen_event:delete_handler(rabbit_event, rabbit_mgmt_db_handler, []), ok = rabbit:stop(), " +
-        "spawn(fun() -> timer:sleep(100), init:stop() end), ok.";
+        "catch rabbit:await_startup(), catch gen_event:delete_handler(rabbit_event, rabbit_mgmt_db_handler, []), " +
+        "ok = rabbit:stop(), spawn(fun() -> timer:sleep(100), init:stop() end), ok.";
 
     // The environment of the running (or last) instance; every CLI call must use the same one, or it looks
     // for the node on another epmd, with another cookie (HOME), or silently starts a second epmd on 4369.
@@ -66,7 +67,9 @@ public sealed class RabbitMqServer(string dataDirectory, int amqpPort, int manag
 
         var logOffset = ServerLog.Length(LogFile);
         // Returns at once with exit code 0 even when the node fails to boot: readiness is judged below.
-        if (await RunToolAsync(Path.Combine(BinDirectory, "rabbitmq-server"), ["-detached"], ct, environment) != 0)
+        // Only the broker may write erl_crash.dump (see ERL_CRASH_DUMP_SECONDS in NewEnvironment).
+        var serverEnvironment = new Dictionary<string, string?>(environment) { ["ERL_CRASH_DUMP"] = CrashDump, ["ERL_CRASH_DUMP_SECONDS"] = null };
+        if (await RunToolAsync(Path.Combine(BinDirectory, "rabbitmq-server"), ["-detached"], ct, serverEnvironment) != 0)
         {
             throw StartFailure("rabbitmq-server -detached failed", logOffset);
         }
@@ -86,17 +89,15 @@ public sealed class RabbitMqServer(string dataDirectory, int amqpPort, int manag
             return;
         }
 
-        var pid = Unix.ReadPidFile(PidFile);
-        if (pid is null || !Unix.IsAlive(pid.Value, "beam.smp"))
+        if (Unix.ReadPidFile(PidFile) is int pid && Unix.IsAlive(pid, "beam.smp"))
         {
-            // Killed while booting, before the pid file was written. The node name is not on the VM's command line
-            // (it comes from the environment), but our HOME is, as "-home <dir>".
-            pid = Unix.FindProcesses("beam.smp", $" -home {HomeDirectory} ").Cast<int?>().FirstOrDefault();
+            await StopBrokerAsync(pid, env, ct);
         }
-
-        if (pid is int beam)
+        else if (FindBootingBroker() is int booting)
         {
-            await StopBrokerAsync(beam, env, ct);
+            // Killed or crashed while booting, before writing its pid file: nothing to shut down cleanly yet,
+            // and the CLI may not even reach it (it would retry for ~10 s).
+            await Unix.TerminateAsync(booting, TimeSpan.FromSeconds(10), ct);
         }
 
         // epmd outlives the broker.
@@ -104,44 +105,40 @@ public sealed class RabbitMqServer(string dataDirectory, int amqpPort, int manag
         File.Delete(PidFile);
     }
 
+    // The node name is not on the VM's command line (it comes from the environment), but our HOME is, as
+    // "-home <dir>". CLI calls are Erlang VMs with the same HOME; only the broker runs "-s rabbit boot".
+    private int? FindBootingBroker() =>
+        Unix.FindProcesses("beam.smp", $" -home {HomeDirectory} ")
+            .Where(pid => Unix.CommandLine(pid).Contains(" rabbit boot ", StringComparison.Ordinal))
+            .Cast<int?>()
+            .FirstOrDefault();
+
     /// <summary>A TCP connection to the AMQP port; AMQP itself is the clients' business.</summary>
     protected override Task<bool> ProbeAsync(CancellationToken ct) => Probes.CanConnectAsync(AmqpPort, ct);
 
     private async Task StopBrokerAsync(int pid, Dictionary<string, string?> env, CancellationToken ct)
     {
-        var rabbitmqctl = Path.Combine(BinDirectory, "rabbitmqctl");
+        var stopped = false;
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
             timeout.CancelAfter(StopTimeout);
             try
             {
-                await RunToolAsync(rabbitmqctl, ["eval", FastStop], timeout.Token, env);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                // Fall through to the slower ways below.
-            }
-        }
-
-        if (await Unix.WaitForExitAsync(pid, StopTimeout, ct))
-        {
-            return;
-        }
-
-        await ServerLog.AppendAsync(LogFile, $"broker {pid} still running; trying rabbitmqctl shutdown", ct);
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
-        {
-            timeout.CancelAfter(StopTimeout);
-            try
-            {
-                await RunToolAsync(rabbitmqctl, ["shutdown"], timeout.Token, env);
+                // Fails fast (e.g. "noproc") while the node is still booting and the CLI cannot reach it yet.
+                stopped = await RunToolAsync(Path.Combine(BinDirectory, "rabbitmqctl"), ["eval", FastStop], timeout.Token, env) == 0
+                    && await Unix.WaitForExitAsync(pid, StopTimeout, timeout.Token);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
             }
         }
 
-        await Unix.TerminateAsync(pid, TimeSpan.FromSeconds(5), ct);
+        if (!stopped)
+        {
+            // SIGTERM makes the VM stop RabbitMQ gracefully too (just with the slow path); SIGKILL if that hangs.
+            await ServerLog.AppendAsync(LogFile, $"broker {pid} still running; sending SIGTERM", ct);
+            await Unix.TerminateAsync(pid, StopTimeout, ct);
+        }
     }
 
     private async Task KillEpmdAsync(Dictionary<string, string?> env, CancellationToken ct)
@@ -175,9 +172,10 @@ public sealed class RabbitMqServer(string dataDirectory, int amqpPort, int manag
         {
             while (!wait.IsCompleted)
             {
-                if (File.Exists(CrashDump))
+                // The VM writes the dump over a few hundred ms; its third line says why it died.
+                if (File.Exists(CrashDump) && (CrashSlogan() is not null || File.GetLastWriteTimeUtc(CrashDump) < DateTime.UtcNow.AddSeconds(-2)))
                 {
-                    throw StartFailure("node crashed during boot: " + CrashSlogan(), logOffset);
+                    throw StartFailure("node crashed during boot: " + (CrashSlogan() ?? $"see {CrashDump}"), logOffset);
                 }
 
                 if (Unix.ReadPidFile(PidFile) is int pid && !Unix.IsAlive(pid, "beam.smp"))
@@ -207,10 +205,17 @@ public sealed class RabbitMqServer(string dataDirectory, int amqpPort, int manag
         }
     }
 
-    private string CrashSlogan()
+    private string? CrashSlogan()
     {
-        var slogan = File.ReadLines(CrashDump).Take(5).FirstOrDefault(line => line.StartsWith("Slogan:", StringComparison.Ordinal));
-        return slogan is null ? $"see {CrashDump}" : slogan[..Math.Min(slogan.Length, 300)];
+        try
+        {
+            var slogan = File.ReadLines(CrashDump).Take(5).FirstOrDefault(line => line.StartsWith("Slogan:", StringComparison.Ordinal));
+            return slogan?[..Math.Min(slogan.Length, 300)];
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private Dictionary<string, string?> NewEnvironment()
@@ -238,7 +243,9 @@ public sealed class RabbitMqServer(string dataDirectory, int amqpPort, int manag
             ["RABBITMQ_PID_FILE"] = PidFile,
             // Empty, so /etc/rabbitmq/rabbitmq-env.conf is not read.
             ["RABBITMQ_CONF_ENV_FILE"] = Path.Combine(DataDirectory, "rabbitmq-env.conf"),
-            ["ERL_CRASH_DUMP"] = CrashDump,
+            // CLI calls are Erlang VMs too: without this, a failing rabbitmqctl would write a crash dump into
+            // the working folder, or overwrite the broker's, which is how we detect a failed boot.
+            ["ERL_CRASH_DUMP_SECONDS"] = "0",
         };
         foreach (var (name, value) in set)
         {

@@ -48,9 +48,15 @@ internal static partial class ServerLog
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(line => line.Length > 0 && !line.StartsWith(OurPrefix, StringComparison.Ordinal))
             .ToList();
-        var line = lines.LastOrDefault(l => ErrorWords().IsMatch(l)) ?? lines.LastOrDefault();
+        // "FATAL: ..." explains more than the tool's closing "could not start server", so severities win.
+        var line = lines.LastOrDefault(l => Severity().IsMatch(l))
+            ?? lines.LastOrDefault(l => ErrorWords().IsMatch(l))
+            ?? lines.LastOrDefault();
         return line is { Length: > 300 } ? line[..300] + "..." : line;
     }
+
+    [GeneratedRegex(@"\b(FATAL|PANIC|ERROR|CRITICAL)\b|\[(error|critical|emergency)\]")]
+    private static partial Regex Severity();
 
     [GeneratedRegex(@"\b(error|fatal|fail(ed|ure)?|panic|could not|cannot|can't|denied|refused|abort(ing|ed)?|not found|no such|invalid|in use)\b", RegexOptions.IgnoreCase)]
     private static partial Regex ErrorWords();

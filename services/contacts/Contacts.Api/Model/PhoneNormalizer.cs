@@ -16,7 +16,7 @@ public sealed class PhoneNormalizer(IOptions<ContactsOptions> options)
         try
         {
             var number = Util.Parse(written, options.Value.DefaultPhoneRegion);
-            if (!Util.IsPossibleNumber(number))
+            if (!Util.IsValidNumber(number))
             {
                 return false;
             }

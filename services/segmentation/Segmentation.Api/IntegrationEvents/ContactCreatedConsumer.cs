@@ -1,7 +1,6 @@
 using CustomerBase.Contacts.Contracts;
 using CustomerBase.Messaging;
 using CustomerBase.Segmentation.Infrastructure;
-using CustomerBase.Segmentation.Model;
 using MassTransit;
 
 namespace CustomerBase.Segmentation.IntegrationEvents;
@@ -10,17 +9,6 @@ namespace CustomerBase.Segmentation.IntegrationEvents;
 public sealed class ContactCreatedConsumer(SegmentationDbContext db, ILogger<ContactCreatedConsumer> logger)
     : InboxConsumer<SegmentationDbContext, ContactCreated>(db, logger)
 {
-    protected override async Task HandleAsync(ContactCreated message, ConsumeContext<ContactCreated> context)
-    {
-        var profile = await Db.ContactProfiles.FindAsync([message.ContactId], context.CancellationToken);
-        if (profile is null)
-        {
-            profile = new ContactProfile { ContactId = message.ContactId };
-            Db.ContactProfiles.Add(profile);
-        }
-        profile.FirstName = message.FirstName;
-        profile.LastName = message.LastName;
-        profile.CreatedAt = message.CreatedAt;
-        profile.UpdatedAt = DateTimeOffset.UtcNow;
-    }
+    protected override Task HandleAsync(ContactCreated message, ConsumeContext<ContactCreated> context) =>
+        Db.ApplyContactCreatedAsync(message.ContactId, message.FirstName, message.LastName, message.CreatedAt, context.CancellationToken);
 }

@@ -1,7 +1,6 @@
 using CustomerBase.Interactions.Contracts;
 using CustomerBase.Messaging;
 using CustomerBase.Segmentation.Infrastructure;
-using CustomerBase.Segmentation.Model;
 using MassTransit;
 
 namespace CustomerBase.Segmentation.IntegrationEvents;
@@ -10,15 +9,6 @@ namespace CustomerBase.Segmentation.IntegrationEvents;
 public sealed class OrderPlacedConsumer(SegmentationDbContext db, ILogger<OrderPlacedConsumer> logger)
     : InboxConsumer<SegmentationDbContext, OrderPlaced>(db, logger)
 {
-    protected override async Task HandleAsync(OrderPlaced message, ConsumeContext<OrderPlaced> context)
-    {
-        var profile = await Db.ContactProfiles.FindAsync([message.ContactId], context.CancellationToken);
-        if (profile is null)
-        {
-            profile = new ContactProfile { ContactId = message.ContactId };
-            Db.ContactProfiles.Add(profile);
-        }
-        profile.ApplyOrder(message.Total, message.OrderedAt);
-        profile.UpdatedAt = DateTimeOffset.UtcNow;
-    }
+    protected override Task HandleAsync(OrderPlaced message, ConsumeContext<OrderPlaced> context) =>
+        Db.ApplyOrderAsync(message.ContactId, message.Total, message.OrderedAt, context.CancellationToken);
 }

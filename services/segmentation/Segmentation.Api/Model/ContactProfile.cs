@@ -3,6 +3,7 @@ namespace CustomerBase.Segmentation.Model;
 /// <summary>
 /// Segmentation's own copy of a contact: attributes from contact events, purchase statistics from order events.
 /// Events may arrive in any order (an order before its contact), so every field but the id is optional.
+/// Written only through <see cref="Infrastructure.ContactProfileWriter"/>'s atomic upserts.
 /// </summary>
 public sealed class ContactProfile
 {
@@ -18,12 +19,4 @@ public sealed class ContactProfile
     public DateTimeOffset? FirstOrderAt { get; set; }
     public DateTimeOffset? LastOrderAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
-
-    public void ApplyOrder(decimal total, DateTimeOffset orderedAt)
-    {
-        OrderCount++;
-        TotalSpent += total;
-        FirstOrderAt = FirstOrderAt is { } first && first <= orderedAt ? first : orderedAt;
-        LastOrderAt = LastOrderAt is { } last && last >= orderedAt ? last : orderedAt;
-    }
 }

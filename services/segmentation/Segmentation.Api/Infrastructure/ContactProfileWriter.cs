@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerBase.Segmentation.Infrastructure;
+
+/// <summary>
+/// Applies events to the read model as single atomic upserts. Events for one contact are consumed concurrently
+/// (two orders a second apart land on different consumer instances), so read-modify-write would lose updates.
+/// </summary>
+public static class ContactProfileWriter
+{
+    public static Task ApplyContactCreatedAsync(this SegmentationDbContext db, Guid contactId, string? firstName, string? lastName, DateTimeOffset createdAt, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"""
+            INSERT INTO contact_profiles (contact_id, first_name, last_name, created_at, order_count, total_spent, updated_at)
+            VALUES ({contactId}, {firstName}, {lastName}, {createdAt}, 0, 0, now())
+            ON CONFLICT (contact_id) DO UPDATE SET
+                first_name = excluded.first_name,
+                last_name = excluded.last_name,
+                created_at = excluded.created_at,
+                updated_at = now()
+            """, ct);
+
+    public static Task ApplyOrderAsync(this SegmentationDbContext db, Guid contactId, decimal total, DateTimeOffset orderedAt, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"""
+            INSERT INTO contact_profiles (contact_id, order_count, total_spent, first_order_at, last_order_at, updated_at)
+            VALUES ({contactId}, 1, {total}, {orderedAt}, {orderedAt}, now())
+            ON CONFLICT (contact_id) DO UPDATE SET
+                order_count = contact_profiles.order_count + 1,
+                total_spent = contact_profiles.total_spent + excluded.total_spent,
+                first_order_at = LEAST(contact_profiles.first_order_at, excluded.first_order_at),
+                last_order_at = GREATEST(contact_profiles.last_order_at, excluded.last_order_at),
+                updated_at = now()
+            """, ct);
+}
