@@ -68,6 +68,11 @@ public sealed class CustomerBaseSystem : IAsyncDisposable
     private async Task StartAllAsync(CancellationToken ct)
     {
         var report = _options.Report;
+        if (_options.GatewayPort != 0)
+        {
+            // The one fixed port of ours: say it is taken before spending seconds on everything else.
+            PortAllocator.EnsureFree(_options.GatewayPort, ResourceNames.Gateway);
+        }
         // The three servers start in parallel; migrations need only PostgreSQL, so they run while RabbitMQ boots (6–9 s).
         var postgres = StartServerAsync(Postgres, ct);
         var redis = StartServerAsync(Redis, ct);

@@ -20,7 +20,8 @@ public static class DatabaseExtensions
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"Connection string '{connectionName}' is not configured (ConnectionStrings__{connectionName}).");
 
-        builder.Services.AddDbContext<TDbContext>((services, options) =>
+        // Pooled: a context per request without building one from scratch each time (interceptors are singletons).
+        builder.Services.AddDbContextPool<TDbContext>((services, options) =>
         {
             options.UseNpgsql(connectionString);
             options.UseSnakeCaseNamingConvention();

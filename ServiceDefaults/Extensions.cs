@@ -36,8 +36,18 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>
+    /// Logs, traces and metrics over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the AppHost sets it for its
+    /// dashboard). Without an endpoint nothing is collected: spans nobody exports would cost CPU on every request.
+    /// W3C trace context still flows between services either way.
+    /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return builder;
+        }
+
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -55,13 +65,8 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsHealthPath(context.Request.Path))
                 .AddGrpcClientInstrumentation()
                 .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = request =>
-                    request.RequestUri is null || !IsHealthPath(request.RequestUri.AbsolutePath)));
-
-        // Export only when an endpoint is configured (the AppHost sets it); otherwise telemetry costs nothing on the hot path.
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
-        }
+                    request.RequestUri is null || !IsHealthPath(request.RequestUri.AbsolutePath)))
+            .UseOtlpExporter();
 
         return builder;
     }

@@ -72,6 +72,7 @@ public abstract class LocalServer : IAsyncDisposable
             SetState(ResourceState.Starting);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
             deadline.CancelAfter(StartTimeout);
+            var logOffset = ServerLog.Length(LogFile); // explain failures from this attempt's log lines only
             try
             {
                 Directory.CreateDirectory(DataDirectory);
@@ -81,21 +82,24 @@ public abstract class LocalServer : IAsyncDisposable
             }
             catch (Exception e)
             {
+                // Explain the failure before the clean-up below adds its own log lines.
+                var failure = e switch
+                {
+                    ResourceStartException => null,
+                    OperationCanceledException when ct.IsCancellationRequested => null,
+                    OperationCanceledException => StartFailure($"not ready within {StartTimeout.TotalSeconds:0} s", logOffset, e),
+                    _ => StartFailure(e.Message, logOffset, e),
+                };
+
                 // Whatever got launched must not outlive the failed attempt.
                 await CleanUpAfterFailedStartAsync();
-                if (ct.IsCancellationRequested)
+                SetState(ct.IsCancellationRequested ? ResourceState.Stopped : ResourceState.Failed);
+                if (failure is null)
                 {
-                    SetState(ResourceState.Stopped);
                     throw;
                 }
 
-                SetState(ResourceState.Failed);
-                throw e switch
-                {
-                    ResourceStartException => e,
-                    OperationCanceledException => StartFailure($"not ready within {StartTimeout.TotalSeconds:0} s", 0, e),
-                    _ => StartFailure(e.Message, 0, e),
-                };
+                throw failure;
             }
         }
         finally
@@ -215,14 +219,14 @@ public abstract class LocalServer : IAsyncDisposable
     /// </summary>
     protected async Task WaitUntilReadyAsync(
         Func<CancellationToken, Task<bool>> isReady,
-        Func<string?> whyFailed,
-        long logOffset,
         TimeSpan interval,
-        CancellationToken ct)
+        CancellationToken ct,
+        Func<string?>? whyFailed = null,
+        long logOffset = 0)
     {
         while (!await isReady(ct))
         {
-            if (whyFailed() is string reason)
+            if (whyFailed?.Invoke() is string reason)
             {
                 throw StartFailure(reason, logOffset);
             }

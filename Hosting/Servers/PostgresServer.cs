@@ -86,7 +86,7 @@ public sealed class PostgresServer(string dataDirectory, int port, bool durable 
             throw StartFailure("pg_ctl start failed", logOffset);
         }
 
-        await WaitUntilReadyAsync(ProbeAsync, () => null, logOffset, TimeSpan.FromMilliseconds(50), ct);
+        await WaitUntilReadyAsync(ProbeAsync, TimeSpan.FromMilliseconds(50), ct);
         return Unix.ReadPidFile(PidFile) ?? throw StartFailure($"{PidFile} missing after start", logOffset);
     }
 
@@ -97,7 +97,7 @@ public sealed class PostgresServer(string dataDirectory, int port, bool durable 
             return;
         }
 
-        if (Unix.IsAlive(pid, "postgres") && Unix.CommandLine(pid).Contains(ClusterDirectory, StringComparison.Ordinal))
+        if (IsOurPostmaster(pid))
         {
             // fast: roll back open transactions and disconnect clients, but shut down cleanly (no recovery on next start).
             var seconds = Math.Max(1, (int)StopTimeout.TotalSeconds).ToString();
@@ -109,8 +109,8 @@ public sealed class PostgresServer(string dataDirectory, int port, bool durable 
             }
         }
 
-        // Gone or never ours (pid reused): a leftover postmaster.pid would make the next start refuse.
-        if (!Unix.IsAlive(pid, "postgres"))
+        // Gone, or the pid now belongs to another process: a leftover postmaster.pid would make the next start refuse.
+        if (!IsOurPostmaster(pid))
         {
             File.Delete(PidFile);
         }
@@ -124,6 +124,9 @@ public sealed class PostgresServer(string dataDirectory, int port, bool durable 
     }
 
     private string Bin(string tool) => Path.Combine(BinDirectory, tool);
+
+    private bool IsOurPostmaster(int pid) =>
+        Unix.IsAlive(pid, "postgres") && Unix.CommandLine(pid).Contains($" -D {ClusterDirectory} ", StringComparison.Ordinal);
 
     private string ServerOptions()
     {

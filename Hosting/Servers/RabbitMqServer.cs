@@ -63,7 +63,9 @@ public sealed class RabbitMqServer(string dataDirectory, int amqpPort, int manag
 
         environment = NewEnvironment();
         WriteNodeFiles(environment);
+        // Both are how a failed boot is recognised below, so none may be left from an earlier run.
         File.Delete(CrashDump);
+        File.Delete(PidFile);
 
         var logOffset = ServerLog.Length(LogFile);
         // Returns at once with exit code 0 even when the node fails to boot: readiness is judged below.
@@ -75,8 +77,9 @@ public sealed class RabbitMqServer(string dataDirectory, int amqpPort, int manag
         }
 
         await WaitForBootAsync(logOffset, ct);
-        await WaitUntilReadyAsync(ProbeAsync, () => null, logOffset, TimeSpan.FromMilliseconds(50), ct);
-        await WaitUntilReadyAsync(c => Probes.CanConnectAsync(ManagementPort, c), () => null, logOffset, TimeSpan.FromMilliseconds(50), ct);
+        // `wait` returns once all plugins run, so both listeners should be up; confirm from the client's side.
+        await WaitUntilReadyAsync(ProbeAsync, TimeSpan.FromMilliseconds(50), ct);
+        await WaitUntilReadyAsync(c => Probes.CanConnectAsync(ManagementPort, c), TimeSpan.FromMilliseconds(50), ct);
         return Unix.ReadPidFile(PidFile) ?? throw StartFailure($"{PidFile} missing after start", logOffset);
     }
 
@@ -104,14 +107,6 @@ public sealed class RabbitMqServer(string dataDirectory, int amqpPort, int manag
         await KillEpmdAsync(env, ct);
         File.Delete(PidFile);
     }
-
-    // The node name is not on the VM's command line (it comes from the environment), but our HOME is, as
-    // "-home <dir>". CLI calls are Erlang VMs with the same HOME; only the broker runs "-s rabbit boot".
-    private int? FindBootingBroker() =>
-        Unix.FindProcesses("beam.smp", $" -home {HomeDirectory} ")
-            .Where(pid => Unix.CommandLine(pid).Contains(" rabbit boot ", StringComparison.Ordinal))
-            .Cast<int?>()
-            .FirstOrDefault();
 
     /// <summary>A TCP connection to the AMQP port; AMQP itself is the clients' business.</summary>
     protected override Task<bool> ProbeAsync(CancellationToken ct) => Probes.CanConnectAsync(AmqpPort, ct);
@@ -141,6 +136,14 @@ public sealed class RabbitMqServer(string dataDirectory, int amqpPort, int manag
         }
     }
 
+    // The node name is not on the VM's command line (it comes from the environment), but our HOME is, as
+    // "-home <dir>". CLI calls are Erlang VMs with the same HOME; only the broker runs "-s rabbit boot".
+    private int? FindBootingBroker() =>
+        Unix.FindProcesses("beam.smp", $" -home {HomeDirectory} ")
+            .Where(pid => Unix.CommandLine(pid).Contains(" rabbit boot ", StringComparison.Ordinal))
+            .Cast<int?>()
+            .FirstOrDefault();
+
     private async Task KillEpmdAsync(Dictionary<string, string?> env, CancellationToken ct)
     {
         // -kill is refused while a node (even a just-finished CLI call) is still registered, so retry briefly.
@@ -156,7 +159,7 @@ public sealed class RabbitMqServer(string dataDirectory, int amqpPort, int manag
     }
 
     private static async Task<bool> EpmdRunsAsync(Dictionary<string, string?> env, CancellationToken ct) =>
-        env.GetValueOrDefault("ERL_EPMD_PORT") is string port && await Probes.CanConnectAsync(int.Parse(port), ct);
+        int.TryParse(env.GetValueOrDefault("ERL_EPMD_PORT"), out var port) && await Probes.CanConnectAsync(port, ct);
 
     /// <summary>
     /// Waits for `rabbitmqctl wait` (pid file, then distribution, then all apps and plugins running) while

@@ -37,7 +37,7 @@ public sealed class RedisServer(string dataDirectory, int port) : LocalServer("r
             throw StartFailure("redis-server failed to start", logOffset);
         }
 
-        await WaitUntilReadyAsync(ProbeAsync, () => WhyStartFailed(logOffset), logOffset, TimeSpan.FromMilliseconds(20), ct);
+        await WaitUntilReadyAsync(ProbeAsync, TimeSpan.FromMilliseconds(20), ct, () => WhyStartFailed(logOffset), logOffset);
         return Unix.ReadPidFile(PidFile) ?? throw StartFailure($"{PidFile} missing after start", logOffset);
     }
 

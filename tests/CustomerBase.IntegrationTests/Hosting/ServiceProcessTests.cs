@@ -1,0 +1,62 @@
+using System.Net;
+using System.Net.Sockets;
+using CustomerBase.Hosting;
+using CustomerBase.Hosting.Servers;
+using CustomerBase.ServiceDefaults;
+
+namespace CustomerBase.IntegrationTests.Hosting;
+
+/// <summary>
+/// The AppHost's process supervision, on a gateway process of its own (it needs no database or broker),
+/// so killing it disturbs no other test.
+/// </summary>
+public sealed class ServiceProcessTests : IDisposable
+{
+    private readonly TemporaryDataDirectory _data = new("supervision");
+
+    [Fact]
+    public async Task CrashedServiceIsReportedAndRestarted()
+    {
+        var reports = new List<string>();
+        await using var gateway = new ServiceProcess(GatewaySpec(PortAllocator.GetFreePort()), line => { lock (reports) reports.Add(line); });
+        await gateway.StartAsync(TestContext.Current.CancellationToken);
+        var firstPid = gateway.ProcessId;
+
+        gateway.SimulateCrash();
+
+        await Eventually.Until(() => Task.FromResult(gateway.State == ResourceState.Running && gateway.ProcessId != firstPid), ok => ok,
+            TimeSpan.FromSeconds(30), "the gateway running again under a new process");
+        Assert.Equal(1, gateway.Restarts);
+        lock (reports)
+        {
+            Assert.Contains(reports, line => line.StartsWith("gateway exited", StringComparison.Ordinal));
+        }
+        Assert.True(await gateway.IsHealthyAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task TakenPortIsReportedInOneLineNamingTheServiceAndPort()
+    {
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((IPEndPoint)squatter.LocalEndpoint).Port;
+        await using var gateway = new ServiceProcess(GatewaySpec(port), _ => { });
+
+        var error = await Assert.ThrowsAsync<ResourceStartException>(() => gateway.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal($"gateway: port {port} is already in use by another process", error.Message);
+    }
+
+    private ServiceSpec GatewaySpec(int port)
+    {
+        // The gateway only needs to know where the services are; nothing is called in these tests.
+        var env = ServiceCatalog.Services.ToDictionary(s => $"services__{s.Name}__{ResourceNames.HttpEndpoint}__0", _ => "http://127.0.0.1:9");
+        env[$"Kestrel__Endpoints__{ResourceNames.HttpEndpoint}__Url"] = $"http://127.0.0.1:{port}";
+        var definition = ServiceCatalog.Gateway;
+        var configuration = SystemOptions.BuildConfiguration;
+        return new ServiceSpec(definition.Name, definition.AssemblyPath(RepositoryLocator.Find(), configuration), configuration,
+            new Uri($"http://127.0.0.1:{port}"), null, HasDatabase: false, env, _data.Path, TimeSpan.FromSeconds(30));
+    }
+
+    public void Dispose() => _data.Dispose();
+}
