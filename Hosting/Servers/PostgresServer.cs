@@ -109,10 +109,9 @@ public sealed class PostgresServer(string dataDirectory, int port, bool durable 
             }
         }
 
-        // Gone, or the pid now belongs to another process: a leftover postmaster.pid would make the next start refuse.
         if (!IsOurPostmaster(pid))
         {
-            File.Delete(PidFile);
+            await RemoveStaleLockFilesAsync(pid, ct);
         }
     }
 
@@ -121,6 +120,30 @@ public sealed class PostgresServer(string dataDirectory, int port, bool durable 
     {
         byte[] sslRequest = [0, 0, 0, 8, 0x04, 0xD2, 0x16, 0x2F];
         return await Probes.RequestAsync(Port, sslRequest, 1, ct) is [(byte)'N' or (byte)'S'];
+    }
+
+    /// <summary>
+    /// The postmaster is gone (e.g. killed with the AppHost) or its pid now belongs to another process.
+    /// PostgreSQL normally cleans up after a dead postmaster itself, but it tests the pids in postmaster.pid and
+    /// in the socket lock file with kill(pid, 0), which succeeds for a zombie; where PID 1 reaps orphans late,
+    /// the next start would refuse. So remove them, once the dead postmaster's children (which leave by
+    /// themselves when they notice) are gone, so that no two generations share the data folder.
+    /// </summary>
+    private async Task RemoveStaleLockFilesAsync(int pid, CancellationToken ct)
+    {
+        if (!Unix.IsAlive(pid))
+        {
+            foreach (var child in Unix.ChildrenOf(pid).ToList())
+            {
+                await Unix.TerminateAsync(child, TimeSpan.FromSeconds(5), ct);
+            }
+        }
+
+        File.Delete(PidFile);
+        foreach (var socketFile in Directory.EnumerateFiles(ClusterDirectory, ".s.PGSQL.*"))
+        {
+            File.Delete(socketFile);
+        }
     }
 
     private string Bin(string tool) => Path.Combine(BinDirectory, tool);

@@ -74,6 +74,35 @@ internal static class Unix
         }
     }
 
+    /// <summary>Live processes whose parent is <paramref name="parentPid"/>.</summary>
+    public static IEnumerable<int> ChildrenOf(int parentPid)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || !IsAlive(pid))
+            {
+                continue;
+            }
+
+            string stat;
+            try
+            {
+                stat = File.ReadAllText($"/proc/{pid}/stat");
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            // After "(comm) ": state, then the parent pid.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (fields.Length > 1 && fields[1] == parentPid.ToString())
+            {
+                yield return pid;
+            }
+        }
+    }
+
     /// <summary>Polls until the process is gone; false when it is still alive after <paramref name="timeout"/>.</summary>
     public static async Task<bool> WaitForExitAsync(int pid, TimeSpan timeout, CancellationToken ct)
     {
