@@ -17,10 +17,14 @@ public sealed class CustomerBaseSystem : IAsyncDisposable
     private CustomerBaseSystem(SystemOptions options, PostgresServer postgres, RedisServer redis, RabbitMqServer rabbitMq)
     {
         _options = options;
+        Issuer = new DevelopmentIssuer(options.ResolvedDataDirectory);
         Postgres = postgres;
         Redis = redis;
         RabbitMq = rabbitMq;
     }
+
+    /// <summary>Issues the tokens the gateway and services accept in this run.</summary>
+    public DevelopmentIssuer Issuer { get; }
 
     public PostgresServer Postgres { get; }
     public RedisServer Redis { get; }
@@ -141,6 +145,10 @@ public sealed class CustomerBaseSystem : IAsyncDisposable
             {
                 env[$"services__{name}__{ResourceNames.GrpcEndpoint}__0"] = urls.Grpc.ToString().TrimEnd('/');
             }
+        }
+        foreach (var (key, value) in Issuer.Environment)
+        {
+            env[key] = value;
         }
         if (_options.OtlpEndpoint is { } otlp)
         {

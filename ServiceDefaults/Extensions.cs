@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using CustomerBase.ServiceDefaults.Security;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -29,6 +30,7 @@ public static class Extensions
             http.AddStandardResilienceHandler();
             http.AddServiceDiscovery();
         });
+        builder.AddDefaultAuthentication();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Malformed request bodies throw instead of answering a bare 400, so the handler above can name the field.
@@ -81,13 +83,19 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary><c>/health</c>: ready (every dependency answers); <c>/alive</c>: the process runs. Mapped in every environment.</summary>
+    /// <summary>
+    /// Problem details for errors, authentication and authorization (every endpoint needs a valid token unless it says
+    /// otherwise), and <c>/health</c> (ready: every dependency answers) and <c>/alive</c>, anonymous, in every environment.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
+        // 401 and 403 leave authentication without a body: status code pages answer them as problem details.
         app.UseStatusCodePages();
-        app.MapHealthChecks(HealthPath);
-        app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks(HealthPath).AllowAnonymous();
+        app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) }).AllowAnonymous();
         return app;
     }
 }

@@ -1,5 +1,8 @@
 using Grpc.Core;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Net.Http.Headers;
 
 namespace CustomerBase.ServiceDefaults;
 
@@ -9,13 +12,31 @@ public static class GrpcClientExtensions
     /// A typed gRPC client for another service's <c>grpc</c> endpoint, found through service discovery
     /// (<c>services__{service}__grpc__0</c>). The HTTP resilience defaults are removed: their 30 s total timeout
     /// would cut long server streams, and gRPC status codes are the caller's to interpret.
+    /// The caller's bearer token goes along, so the called service applies the same user's permissions.
     /// </summary>
     public static IHttpClientBuilder AddServiceGrpcClient<TClient>(this IServiceCollection services, string service)
         where TClient : ClientBase
     {
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked for evaluation; it is the documented way to opt one client out.
+        services.AddHttpContextAccessor();
+        services.TryAddTransient<ForwardBearerTokenHandler>();
         return services.AddGrpcClient<TClient>(o => o.Address = ResourceNames.GrpcAddress(service))
-            .RemoveAllResilienceHandlers();
+            .RemoveAllResilienceHandlers()
+            .AddHttpMessageHandler<ForwardBearerTokenHandler>();
 #pragma warning restore EXTEXP0001
+    }
+}
+
+/// <summary>Copies the incoming request's <c>Authorization</c> header onto a call to another service.</summary>
+internal sealed class ForwardBearerTokenHandler(IHttpContextAccessor accessor) : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var authorization = accessor.HttpContext?.Request.Headers[HeaderNames.Authorization].ToString();
+        if (!string.IsNullOrEmpty(authorization) && request.Headers.Authorization is null)
+        {
+            request.Headers.TryAddWithoutValidation(HeaderNames.Authorization, authorization);
+        }
+        return base.SendAsync(request, cancellationToken);
     }
 }

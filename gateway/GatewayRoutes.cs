@@ -33,6 +33,8 @@ public static class GatewayRoutes
                 ClusterId = service,
                 // "{**rest}" also matches the prefix itself, so /api/contacts and /api/contacts/{id} both route.
                 Match = new RouteMatch { Path = prefix + "/{**rest}" },
+                // The gateway turns away requests without a valid token; each service checks the permission itself.
+                AuthorizationPolicy = "default",
             });
             clusters.Add(new ClusterConfig
             {

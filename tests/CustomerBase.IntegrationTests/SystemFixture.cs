@@ -1,4 +1,5 @@
 using CustomerBase.Hosting;
+using CustomerBase.ServiceDefaults.Security;
 
 [assembly: AssemblyFixture(typeof(CustomerBase.IntegrationTests.SystemFixture))]
 
@@ -6,7 +7,7 @@ namespace CustomerBase.IntegrationTests;
 
 /// <summary>
 /// An isolated copy of the whole system, started once per test run through the AppHost library:
-/// its own free ports and its own temporary data folder, removed afterwards.
+/// its own free ports and its own temporary data folder, removed afterwards. <see cref="Gateway"/> calls as an administrator.
 /// </summary>
 public sealed class SystemFixture : IAsyncLifetime
 {
@@ -23,7 +24,18 @@ public sealed class SystemFixture : IAsyncLifetime
             Durable = false,
             Report = line => Console.WriteLine($"[system] {line}"),
         });
-        Gateway = new HttpClient { BaseAddress = System.GatewayUrl, Timeout = TimeSpan.FromSeconds(30) };
+        Gateway = ClientFor(Roles.Administrator);
+    }
+
+    /// <summary>A client of the gateway carrying a token of the development issuer; no role means no token at all.</summary>
+    public HttpClient ClientFor(string? role, string? team = null, IEnumerable<string>? scopes = null)
+    {
+        var client = new HttpClient { BaseAddress = System.GatewayUrl, Timeout = TimeSpan.FromSeconds(30) };
+        if (role is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", System.Issuer.CreateToken(role, team: team, scopes: scopes));
+        }
+        return client;
     }
 
     public async ValueTask DisposeAsync()

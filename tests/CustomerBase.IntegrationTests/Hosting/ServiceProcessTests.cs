@@ -52,6 +52,10 @@ public sealed class ServiceProcessTests : IDisposable
         // The gateway only needs to know where the services are; nothing is called in these tests.
         var env = ServiceCatalog.Services.ToDictionary(s => $"services__{s.Name}__{ResourceNames.HttpEndpoint}__0", _ => "http://127.0.0.1:9");
         env[$"Kestrel__Endpoints__{ResourceNames.HttpEndpoint}__Url"] = $"http://127.0.0.1:{port}";
+        foreach (var (key, value) in new DevelopmentIssuer(_data.Path).Environment)
+        {
+            env[key] = value;
+        }
         var definition = ServiceCatalog.Gateway;
         var configuration = SystemOptions.BuildConfiguration;
         return new ServiceSpec(definition.Name, definition.AssemblyPath(RepositoryLocator.Find(), configuration), configuration,

@@ -1,6 +1,7 @@
 using CustomerBase.Campaigns.Model;
 using CustomerBase.Segmentation.Contracts.Grpc;
 using CustomerBase.ServiceDefaults;
+using CustomerBase.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CustomerBase.Campaigns.Apis;
@@ -12,7 +13,8 @@ public static class CampaignsApi
     public static IEndpointRouteBuilder MapCampaignsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/campaigns");
-        api.MapPost("/audience-preview", PreviewAudience).WithName(nameof(PreviewAudience));
+        // Preparing a campaign: it reads the audience (segments) and consent on the caller's behalf.
+        api.MapPost("/audience-preview", PreviewAudience).WithName(nameof(PreviewAudience)).RequireAuthorization(Permissions.CampaignsWrite);
         return app;
     }
 

@@ -1,5 +1,6 @@
 using CustomerBase.Consent.Model;
 using CustomerBase.ServiceDefaults;
+using CustomerBase.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using CustomerBase.Consent.Infrastructure;
@@ -11,8 +12,8 @@ public static class ConsentApi
     public static IEndpointRouteBuilder MapConsentApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/consent");
-        api.MapPost("/{contactId:guid}/grants", GrantConsent).WithName(nameof(GrantConsent));
-        api.MapGet("/{contactId:guid}/history", GetConsentHistory).WithName(nameof(GetConsentHistory));
+        api.MapPost("/{contactId:guid}/grants", GrantConsent).WithName(nameof(GrantConsent)).RequireAuthorization(Permissions.ConsentWrite);
+        api.MapGet("/{contactId:guid}/history", GetConsentHistory).WithName(nameof(GetConsentHistory)).RequireAuthorization(Permissions.ConsentRead);
         return app;
     }
 

@@ -1,10 +1,13 @@
 using CustomerBase.Consent.Contracts.Grpc;
 using CustomerBase.Consent.Model;
+using CustomerBase.ServiceDefaults.Security;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace CustomerBase.Consent.Grpc;
 
 /// <summary>Batch consent checks for campaigns: one call for up to <see cref="MaxBatch"/> contacts.</summary>
+[Authorize(Policy = Permissions.ConsentRead)]
 public sealed class ConsentCheckService(ConsentLedger ledger) : ConsentCheck.ConsentCheckBase
 {
     public const int MaxBatch = 10_000;

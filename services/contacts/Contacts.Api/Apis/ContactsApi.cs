@@ -4,6 +4,7 @@ using CustomerBase.Contacts.Infrastructure;
 using CustomerBase.Contacts.Model;
 using CustomerBase.Messaging;
 using CustomerBase.ServiceDefaults;
+using CustomerBase.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,8 +15,8 @@ public static class ContactsApi
     public static IEndpointRouteBuilder MapContactsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/contacts");
-        api.MapPost("/", CreateContact).WithName(nameof(CreateContact));
-        api.MapGet("/{id:guid}", GetContact).WithName(nameof(GetContact));
+        api.MapPost("/", CreateContact).WithName(nameof(CreateContact)).RequireAuthorization(Permissions.ContactsWrite);
+        api.MapGet("/{id:guid}", GetContact).WithName(nameof(GetContact)).RequireAuthorization(Permissions.ContactsRead);
         return app;
     }
 

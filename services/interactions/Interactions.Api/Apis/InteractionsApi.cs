@@ -4,6 +4,7 @@ using CustomerBase.Interactions.Infrastructure;
 using CustomerBase.Interactions.Model;
 using CustomerBase.Messaging;
 using CustomerBase.ServiceDefaults;
+using CustomerBase.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,8 +17,8 @@ public static class InteractionsApi
     public static IEndpointRouteBuilder MapInteractionsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/interactions");
-        api.MapPost("/", RecordInteraction).WithName(nameof(RecordInteraction));
-        api.MapGet("/{id:guid}", GetInteraction).WithName(nameof(GetInteraction));
+        api.MapPost("/", RecordInteraction).WithName(nameof(RecordInteraction)).RequireAuthorization(Permissions.InteractionsWrite);
+        api.MapGet("/{id:guid}", GetInteraction).WithName(nameof(GetInteraction)).RequireAuthorization(Permissions.InteractionsRead);
         return app;
     }
 

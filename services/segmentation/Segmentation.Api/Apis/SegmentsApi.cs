@@ -1,5 +1,6 @@
 using CustomerBase.Segmentation.Infrastructure;
 using CustomerBase.Segmentation.Model;
+using CustomerBase.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,7 +11,9 @@ public static class SegmentsApi
     public static IEndpointRouteBuilder MapSegmentsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/segments");
-        api.MapGet("/contacts/{id:guid}", GetContactProfile).WithName(nameof(GetContactProfile));
+        // One contact's entry is personal data: it needs contacts.read as well (an analyst sees aggregates only).
+        api.MapGet("/contacts/{id:guid}", GetContactProfile).WithName(nameof(GetContactProfile))
+            .RequireAuthorization(Permissions.SegmentsRead, Permissions.ContactsRead);
         return app;
     }
 

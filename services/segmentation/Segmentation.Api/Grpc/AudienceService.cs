@@ -1,11 +1,14 @@
 using CustomerBase.Segmentation.Contracts.Grpc;
 using CustomerBase.Segmentation.Infrastructure;
+using CustomerBase.ServiceDefaults.Security;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerBase.Segmentation.Grpc;
 
 /// <summary>Streams an audience's contact ids in batches, in id order, reading the read model with keyset pagination.</summary>
+[Authorize(Policy = Permissions.SegmentsRead)]
 public sealed class AudienceService(SegmentationDbContext db) : Audience.AudienceBase
 {
     private const int DefaultBatchSize = 1000;
