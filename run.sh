@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 ./scripts/install-prerequisites.sh
-echo "Building (Release) …"
-dotnet build CustomerBase.sln -c Release --nologo -v quiet -clp:NoSummary
+echo "Building (Release) …" >&2
+dotnet build CustomerBase.sln -c Release --nologo -v quiet -clp:NoSummary 1>&2
 exec dotnet AppHost/bin/Release/net10.0/CustomerBase.AppHost.dll "$@"

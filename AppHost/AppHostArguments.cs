@@ -2,8 +2,11 @@ using CustomerBase.Hosting;
 
 namespace CustomerBase.AppHost;
 
-/// <summary>The AppHost's command line: <c>--fresh</c> wipes <c>.data/</c> first. Ports are the developer defaults below.</summary>
-public sealed record AppHostArguments(bool Fresh, SystemOptions Options)
+/// <summary>
+/// The AppHost's command line: <c>--fresh</c> wipes <c>.data/</c> first; <c>token ROLE [--team T]</c> prints a development
+/// token and exits. Ports are the developer defaults below.
+/// </summary>
+public sealed record AppHostArguments(bool Fresh, string? TokenRole, string? Team, SystemOptions Options)
 {
     public const int GatewayPort = 5000;
     public const int PostgresPort = 15432;
@@ -14,6 +17,9 @@ public sealed record AppHostArguments(bool Fresh, SystemOptions Options)
     public static AppHostArguments Parse(string[] args)
     {
         var fresh = args.Contains("--fresh");
+        var tokenRole = args.Length >= 2 && args[0] == "token" ? args[1] : null;
+        var teamIndex = Array.IndexOf(args, "--team");
+        var team = teamIndex >= 0 && teamIndex + 1 < args.Length ? args[teamIndex + 1] : null;
         var options = new SystemOptions
         {
             GatewayPort = GatewayPort,
@@ -24,7 +30,7 @@ public sealed record AppHostArguments(bool Fresh, SystemOptions Options)
             OtlpEndpoint = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"),
             Report = line => Console.WriteLine($"  {DateTime.Now:HH:mm:ss} {line}"),
         };
-        return new AppHostArguments(fresh, options);
+        return new AppHostArguments(fresh, tokenRole, team, options);
     }
 }
 

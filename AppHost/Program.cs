@@ -10,6 +10,10 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
 
 var arguments = AppHostArguments.Parse(args);
+if (arguments.TokenRole is { } role)
+{
+    return TokenCommand.Print(arguments.Options.ResolvedDataDirectory, role, arguments.Team);
+}
 if (arguments.Fresh)
 {
     DataFolder.Wipe(arguments.Options.ResolvedDataDirectory);

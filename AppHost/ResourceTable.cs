@@ -1,4 +1,5 @@
 using CustomerBase.Hosting;
+using CustomerBase.ServiceDefaults.Security;
 
 namespace CustomerBase.AppHost;
 
@@ -23,7 +24,11 @@ public static class ResourceTable
             }
         }
         output.WriteLine();
-        output.WriteLine($"  API:  {system.GatewayUrl}api/...   e.g. curl -X POST {system.GatewayUrl}api/contacts -H 'Content-Type: application/json' -d '{{\"firstName\":\"Irina\"}}'");
+        output.WriteLine($"  API:  {system.GatewayUrl}api/...  (a bearer token is required)");
+        output.WriteLine($"  Token for another role: ./run.sh token <role>   roles: {string.Join(", ", Roles.All)}");
+        output.WriteLine($"  An administrator token for this session (12 h):");
+        output.WriteLine($"    export TOKEN={system.Issuer.CreateToken(Roles.Administrator)}");
+        output.WriteLine($"    curl -X POST {system.GatewayUrl}api/contacts -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{{\"firstName\":\"Irina\"}}'");
         output.WriteLine($"  RabbitMQ management: {system.RabbitMq.ManagementUrl} (guest / guest)");
         output.WriteLine($"  Logs: {system.LogDirectory}/<resource>.log");
         output.WriteLine();

@@ -7,10 +7,11 @@ public sealed class InProcessClient : ILoadClient
 {
     public string Name => "dotnet";
 
-    public async Task<LoadResult> RunAsync(Uri url, int connections, TimeSpan duration, CancellationToken ct)
+    public async Task<LoadResult> RunAsync(Uri url, string bearerToken, int connections, TimeSpan duration, CancellationToken ct)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseProxy = false };
         using var http = new HttpClient(handler);
+        http.DefaultRequestHeaders.Authorization = new("Bearer", bearerToken);
         var latencies = new List<double>[connections];
         long errors = 0;
         var clock = Stopwatch.StartNew();

@@ -6,5 +6,6 @@ public sealed record LoadResult(double RequestsPerSecond, double P50Ms, double P
 public interface ILoadClient
 {
     string Name { get; }
-    Task<LoadResult> RunAsync(Uri url, int connections, TimeSpan duration, CancellationToken ct);
+    /// <param name="bearerToken">Sent as <c>Authorization: Bearer …</c> on every request.</param>
+    Task<LoadResult> RunAsync(Uri url, string bearerToken, int connections, TimeSpan duration, CancellationToken ct);
 }

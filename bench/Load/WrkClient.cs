@@ -15,10 +15,10 @@ public sealed partial class WrkClient : ILoadClient
     public static bool IsInstalled() =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, "wrk")));
 
-    public async Task<LoadResult> RunAsync(Uri url, int connections, TimeSpan duration, CancellationToken ct)
+    public async Task<LoadResult> RunAsync(Uri url, string bearerToken, int connections, TimeSpan duration, CancellationToken ct)
     {
         var info = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "-t1", $"-c{connections}", $"-d{(int)duration.TotalSeconds}s", "--latency", url.ToString() })
+        foreach (var arg in new[] { "-t1", $"-c{connections}", $"-d{(int)duration.TotalSeconds}s", "--latency", "-H", $"Authorization: Bearer {bearerToken}", url.ToString() })
         {
             info.ArgumentList.Add(arg);
         }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CustomerBase.Bench.Load;
 using CustomerBase.Hosting;
 using CustomerBase.ServiceDefaults;
+using CustomerBase.ServiceDefaults.Security;
 
 namespace CustomerBase.Bench.Scenarios;
 
@@ -36,7 +37,10 @@ public static class GatewayOverhead
             ExtraEnvironment = new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" },
         });
 
+        // Both paths carry the same token: the service validates it either way, the gateway once more.
+        var token = system.Issuer.CreateToken(Roles.Administrator);
         using var http = new HttpClient { BaseAddress = system.GatewayUrl };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", token);
         using var created = await http.PostAsJsonAsync("/api/contacts", new { firstName = "Bench", lastName = "Mark", emails = new[] { "bench@example.com" } });
         created.EnsureSuccessStatusCode();
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
@@ -45,22 +49,22 @@ public static class GatewayOverhead
         var gateway = new Uri(system.GatewayUrl, path);
 
         Console.WriteLine($"Load client: {client.Name}, {connections} connections, {rounds} rounds of {seconds} s each way; warming up …");
-        var warmUp = TimeSpan.FromSeconds(Math.Max(2, seconds / 2));
-        await client.RunAsync(direct, connections, warmUp, default);
-        await client.RunAsync(gateway, connections, warmUp, default);
+        var warmUp = TimeSpan.FromSeconds(Math.Max(3, seconds));
+        await client.RunAsync(direct, token, connections, warmUp, default);
+        await client.RunAsync(gateway, token, connections, warmUp, default);
 
         var directRuns = new List<LoadResult>();
         var gatewayRuns = new List<LoadResult>();
         for (var round = 1; round <= rounds; round++)
         {
-            directRuns.Add(await client.RunAsync(direct, connections, TimeSpan.FromSeconds(seconds), default));
-            gatewayRuns.Add(await client.RunAsync(gateway, connections, TimeSpan.FromSeconds(seconds), default));
+            directRuns.Add(await client.RunAsync(direct, token, connections, TimeSpan.FromSeconds(seconds), default));
+            gatewayRuns.Add(await client.RunAsync(gateway, token, connections, TimeSpan.FromSeconds(seconds), default));
             Console.WriteLine($"  round {round}: direct {directRuns[^1].RequestsPerSecond,8:0} req/s, gateway {gatewayRuns[^1].RequestsPerSecond,8:0} req/s, ratio {gatewayRuns[^1].RequestsPerSecond / directRuns[^1].RequestsPerSecond:0.00}");
         }
 
         var ratios = directRuns.Zip(gatewayRuns, (d, g) => g.RequestsPerSecond / d.RequestsPerSecond).ToList();
         Console.WriteLine();
-        Console.WriteLine($"gateway-overhead: GET /api/contacts/{{id}}, medians of {rounds} rounds ({client.Name}, {connections} connections, {Environment.ProcessorCount} cores)");
+        Console.WriteLine($"gateway-overhead: GET /api/contacts/{{id}} with a bearer token, medians of {rounds} rounds ({client.Name}, {connections} connections, {Environment.ProcessorCount} cores)");
         Console.WriteLine($"| {"path",-8} | {"req/s",8} | {"p50 ms",7} | {"p99 ms",7} | {"errors",6} |");
         Console.WriteLine($"|{new string('-', 10)}|{new string('-', 10)}|{new string('-', 9)}|{new string('-', 9)}|{new string('-', 8)}|");
         PrintRow("direct", directRuns);
