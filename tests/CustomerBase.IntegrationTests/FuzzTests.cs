@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using CustomerBase.ServiceDefaults.Security;
 
 namespace CustomerBase.IntegrationTests;
 
@@ -29,6 +30,7 @@ public sealed class FuzzTests(SystemFixture fixture)
     [MemberData(nameof(Routes))]
     public async Task RandomInputNeverGivesAServerError(string method, string route, string[] fields)
     {
+        using var client = fixture.ClientFor(Roles.Administrator);
         var seed = Random.Shared.Next();
         var random = new Random(seed);
 
@@ -41,7 +43,7 @@ public sealed class FuzzTests(SystemFixture fixture)
                 Content = body is null ? null : new StringContent(body, Encoding.UTF8, "application/json"),
             };
 
-            using var response = await fixture.Gateway.SendAsync(request, Ct);
+            using var response = await client.SendAsync(request, Ct);
 
             Assert.True((int)response.StatusCode < 500,
                 $"seed {seed}, case {i}: {method} {path} {body} answered {(int)response.StatusCode}");

@@ -13,6 +13,9 @@ public sealed class SystemFixture : IAsyncLifetime
 {
     private readonly TemporaryDataDirectory _data = new("system");
 
+    public const int RateLimitPermits = 300;
+    public static readonly TimeSpan RateLimitWindow = TimeSpan.FromSeconds(10);
+
     public CustomerBaseSystem System { get; private set; } = null!;
     public HttpClient Gateway { get; private set; } = null!;
 
@@ -22,18 +25,27 @@ public sealed class SystemFixture : IAsyncLifetime
         {
             DataDirectory = _data.Path,
             Durable = false,
+            // Low enough that a test can reach it quickly; every client below has its own subject, so its own budget.
+            ExtraEnvironment = new Dictionary<string, string>
+            {
+                ["RateLimiting__PermitsPerWindow"] = RateLimitPermits.ToString(),
+                ["RateLimiting__Window"] = RateLimitWindow.ToString(),
+            },
             Report = line => Console.WriteLine($"[system] {line}"),
         });
         Gateway = ClientFor(Roles.Administrator);
     }
 
-    /// <summary>A client of the gateway carrying a token of the development issuer; no role means no token at all.</summary>
+    /// <summary>
+    /// A client of the gateway carrying a token of the development issuer for a new subject (so a test's requests
+    /// count against no other test's rate limit); no role means no token at all.
+    /// </summary>
     public HttpClient ClientFor(string? role, string? team = null, IEnumerable<string>? scopes = null)
     {
         var client = new HttpClient { BaseAddress = System.GatewayUrl, Timeout = TimeSpan.FromSeconds(30) };
         if (role is not null)
         {
-            client.DefaultRequestHeaders.Authorization = new("Bearer", System.Issuer.CreateToken(role, team: team, scopes: scopes));
+            client.DefaultRequestHeaders.Authorization = new("Bearer", System.Issuer.CreateToken(role, subject: $"{role}-{Guid.NewGuid():N}", team: team, scopes: scopes));
         }
         return client;
     }

@@ -10,9 +10,23 @@ namespace CustomerBase.IntegrationTests.Hosting;
 /// The AppHost's process supervision, on a gateway process of its own (it needs no database or broker),
 /// so killing it disturbs no other test.
 /// </summary>
-public sealed class ServiceProcessTests : IDisposable
+public sealed class ServiceProcessTests : IAsyncLifetime
 {
     private readonly TemporaryDataDirectory _data = new("supervision");
+    private RedisServer _redis = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        // The gateway keeps its rate-limit counters in Redis and is not ready without it.
+        _redis = new RedisServer(Path.Combine(_data.Path, "redis"), PortAllocator.GetFreePort());
+        await _redis.StartAsync(TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _redis.DisposeAsync();
+        _data.Dispose();
+    }
 
     [Fact]
     public async Task CrashedServiceIsReportedAndRestarted()
@@ -52,6 +66,7 @@ public sealed class ServiceProcessTests : IDisposable
         // The gateway only needs to know where the services are; nothing is called in these tests.
         var env = ServiceCatalog.Services.ToDictionary(s => $"services__{s.Name}__{ResourceNames.HttpEndpoint}__0", _ => "http://127.0.0.1:9");
         env[$"Kestrel__Endpoints__{ResourceNames.HttpEndpoint}__Url"] = $"http://127.0.0.1:{port}";
+        env[$"ConnectionStrings__{ResourceNames.Redis}"] = _redis.ConnectionString;
         foreach (var (key, value) in new DevelopmentIssuer(_data.Path).Environment)
         {
             env[key] = value;
@@ -61,6 +76,4 @@ public sealed class ServiceProcessTests : IDisposable
         return new ServiceSpec(definition.Name, definition.AssemblyPath(RepositoryLocator.Find(), configuration), configuration,
             new Uri($"http://127.0.0.1:{port}"), null, HasDatabase: false, env, _data.Path, TimeSpan.FromSeconds(30));
     }
-
-    public void Dispose() => _data.Dispose();
 }
