@@ -31,6 +31,7 @@ public static class Extensions
             http.AddServiceDiscovery();
         });
         builder.AddDefaultAuthentication();
+        builder.AddDefaultOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Malformed request bodies throw instead of answering a bare 400, so the handler above can name the field.
@@ -94,6 +95,7 @@ public static class Extensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapDefaultOpenApi();
         app.MapHealthChecks(HealthPath).AllowAnonymous();
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) }).AllowAnonymous();
         return app;

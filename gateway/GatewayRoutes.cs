@@ -36,6 +36,15 @@ public static class GatewayRoutes
                 // The gateway turns away requests without a valid token; each service checks the permission itself.
                 AuthorizationPolicy = "default",
             });
+            // Each service's OpenAPI document, published at /openapi/{service}.json for the reference UI at /docs.
+            routes.Add(new RouteConfig
+            {
+                RouteId = service + "-openapi",
+                ClusterId = service,
+                Match = new RouteMatch { Path = $"/openapi/{service}.json" },
+                AuthorizationPolicy = "anonymous",
+                Transforms = [new Dictionary<string, string> { ["PathSet"] = OpenApiExtensions.DocumentPath }],
+            });
             clusters.Add(new ClusterConfig
             {
                 ClusterId = service,

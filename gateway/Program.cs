@@ -12,6 +12,7 @@ var app = builder.Build();
 app.UseGatewayEdge();
 app.MapDefaultEndpoints();
 app.UseGatewayRateLimits();
+app.MapApiReference();
 app.MapReverseProxy();
 
 app.Run();
