@@ -11,7 +11,8 @@ namespace CustomerBase.Hosting;
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
-    private static readonly HttpClient Health = new() { Timeout = TimeSpan.FromSeconds(2) };
+    // Generous: the first probe of a cold service also opens its first database connection while the JIT is busy.
+    private static readonly HttpClient Health = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly object _gate = new();
     private readonly ServiceSpec _spec;
     private readonly Action<string> _report;

@@ -34,6 +34,7 @@ public static class Extensions
         builder.AddDefaultOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new NoNulStringConverter()));
         // Malformed request bodies throw instead of answering a bare 400, so the handler above can name the field.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return builder;
@@ -93,6 +94,7 @@ public static class Extensions
         app.UseExceptionHandler();
         // 401 and 403 leave authentication without a body: status code pages answer them as problem details.
         app.UseStatusCodePages();
+        app.Use(NulQueryGuard.InvokeAsync);
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapDefaultOpenApi();

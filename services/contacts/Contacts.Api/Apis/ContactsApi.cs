@@ -1,15 +1,17 @@
-using System.Net.Mail;
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using CustomerBase.Contacts.Contracts;
 using CustomerBase.Contacts.Infrastructure;
 using CustomerBase.Contacts.Model;
 using CustomerBase.Messaging;
-using CustomerBase.ServiceDefaults;
 using CustomerBase.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerBase.Contacts.Apis;
 
+/// <summary>The customer card: create, read, JSON merge patch with ETag/If-Match, delete.</summary>
 public static class ContactsApi
 {
     public static IEndpointRouteBuilder MapContactsApi(this IEndpointRouteBuilder app)
@@ -17,92 +19,156 @@ public static class ContactsApi
         var api = app.MapGroup("api/contacts");
         api.MapPost("/", CreateContact).WithName(nameof(CreateContact)).RequireAuthorization(Permissions.ContactsWrite);
         api.MapGet("/{id:guid}", GetContact).WithName(nameof(GetContact)).RequireAuthorization(Permissions.ContactsRead);
+        api.MapPatch("/{id:guid}", UpdateContact).WithName(nameof(UpdateContact)).RequireAuthorization(Permissions.ContactsWrite)
+            .Accepts<JsonElement>("application/merge-patch+json", "application/json");
+        api.MapDelete("/{id:guid}", DeleteContact).WithName(nameof(DeleteContact)).RequireAuthorization(Permissions.ContactsWrite);
+        app.MapContactSearchApi();
         return app;
     }
 
-    public static async Task<Results<Created<ContactResponse>, ValidationProblem>> CreateContact(
-        CreateContactRequest request, ContactsDbContext db, PhoneNormalizer phones, CancellationToken ct)
+    public static async Task<Results<Created<ContactResponse>, ValidationProblem, ProblemHttpResult>> CreateContact(
+        ContactCard card, ContactsDbContext db, ContactValidator validator, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
-        var errors = Validate(request, phones, out var normalizedPhones);
+        card = ContactAccess.AssignOwnership(card, user);
+        var errors = validator.Validate(card, out var phones);
         if (!errors.IsEmpty)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
+        if (card.ExternalId is { } externalId && await db.Contacts.AnyAsync(c => c.ExternalId == externalId.Trim(), ct))
+        {
+            return ExternalIdTaken();
+        }
 
         var now = DateTimeOffset.UtcNow;
-        var contact = new Contact
-        {
-            Id = Guid.CreateVersion7(now),
-            FirstName = request.FirstName!.Trim(),
-            LastName = request.LastName?.Trim(),
-            Emails = request.Emails?.Select(e => e.Trim()).ToList() ?? [],
-            Phones = normalizedPhones,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var contact = new Contact { Id = Guid.CreateVersion7(now), CreatedAt = now, UpdatedAt = now, Version = 1 };
+        contact.Apply(card, phones);
         db.Contacts.Add(contact);
         db.AddToOutbox(new ContactCreated(contact.Id, contact.FirstName, contact.LastName, contact.CreatedAt));
         await db.SaveChangesAsync(ct);
 
-        return TypedResults.Created($"/api/contacts/{contact.Id}", ContactResponse.From(contact));
+        ContactETag.Set(http, contact);
+        return TypedResults.Created($"/api/contacts/{contact.Id}", contact.ToResponse());
     }
 
-    public static async Task<Results<Ok<ContactResponse>, NotFound>> GetContact(Guid id, ContactsDbContext db, CancellationToken ct)
+    public static async Task<Results<Ok<ContactResponse>, NotFound>> GetContact(Guid id, ContactsDbContext db, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
-        var contact = await db.Contacts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
-        return contact is null ? TypedResults.NotFound() : TypedResults.Ok(ContactResponse.From(contact));
+        var contact = await db.Contacts.AsNoTracking().VisibleTo(user).FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (contact is null)
+        {
+            return TypedResults.NotFound();
+        }
+        ContactETag.Set(http, contact);
+        return TypedResults.Ok(contact.ToResponse());
     }
 
-    private static ValidationErrors Validate(CreateContactRequest request, PhoneNormalizer phones, out List<string> normalizedPhones)
+    public static async Task<Results<Ok<ContactResponse>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateContact(
+        Guid id, JsonElement patch, ContactsDbContext db, ContactValidator validator, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
-        var errors = new ValidationErrors()
-            .Required("firstName", request.FirstName)
-            .MaxLength("firstName", request.FirstName, ContactRules.NameMaxLength)
-            .MaxLength("lastName", request.LastName, ContactRules.NameMaxLength);
-
-        var emails = request.Emails ?? [];
-        if (emails.Count > ContactRules.MaxChannelsPerKind)
+        var contact = await db.Contacts.VisibleTo(user).FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (contact is null)
         {
-            errors.Add("emails", $"At most {ContactRules.MaxChannelsPerKind} e-mail addresses.");
+            return TypedResults.NotFound();
         }
-        for (var i = 0; i < emails.Count; i++)
+        if (!ContactETag.Matches(http, contact))
         {
-            if (!IsEmail(emails[i]))
-            {
-                errors.Add($"emails[{i}]", "Not a valid e-mail address.");
-            }
+            return ContactETag.Stale(contact);
+        }
+        if (patch.ValueKind != JsonValueKind.Object)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON merge patch is an object."] });
         }
 
-        normalizedPhones = [];
-        var written = request.Phones ?? [];
-        if (written.Count > ContactRules.MaxChannelsPerKind)
+        var current = JsonSerializer.SerializeToNode<ContactCard>(contact.ToResponse(), ContactJson.Options);
+        var merged = JsonMergePatch.Apply(current, JsonNode.Parse(patch.GetRawText()));
+        ContactCard card;
+        try
         {
-            errors.Add("phones", $"At most {ContactRules.MaxChannelsPerKind} phone numbers.");
+            card = merged.Deserialize<ContactCard>(ContactJson.Options)!;
         }
-        for (var i = 0; i < written.Count; i++)
+        catch (JsonException ex)
         {
-            if (phones.TryNormalize(written[i] ?? "", out var e164))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [ex.Path?.TrimStart('$', '.') ?? "body"] = ["A value of the wrong type."] });
+        }
+        if (ContactAccess.IsRestrictedToTeam(user))
+        {
+            card = card with { OwnerId = contact.OwnerId, Team = contact.Team };
+        }
+
+        var errors = validator.Validate(card, out var phones);
+        if (!errors.IsEmpty)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+        if (card.ExternalId is { } externalId && await db.Contacts.AnyAsync(c => c.ExternalId == externalId.Trim() && c.Id != id, ct))
+        {
+            return ExternalIdTaken();
+        }
+
+        var changed = contact.Apply(card, phones);
+        if (changed.Count > 0)
+        {
+            contact.Version++;
+            contact.UpdatedAt = DateTimeOffset.UtcNow;
+            db.AddToOutbox(new ContactUpdated(contact.Id, changed, contact.UpdatedAt));
+            try
             {
-                normalizedPhones.Add(e164);
+                await db.SaveChangesAsync(ct);
             }
-            else
+            catch (DbUpdateConcurrencyException)
             {
-                errors.Add($"phones[{i}]", "Not a valid phone number.");
+                // Someone else saved between our read and our write: their version wins, the client re-reads.
+                return TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The contact was changed by someone else; read it again.");
             }
         }
-        return errors;
+        ContactETag.Set(http, contact);
+        return TypedResults.Ok(contact.ToResponse());
     }
 
-    private static bool IsEmail(string? value) =>
-        !string.IsNullOrWhiteSpace(value)
-        && value.Length <= ContactRules.EmailMaxLength
-        && MailAddress.TryCreate(value.Trim(), out var address)
-        && address.Address == value.Trim();
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteContact(Guid id, ContactsDbContext db, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
+    {
+        var contact = await db.Contacts.VisibleTo(user).FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (contact is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!ContactETag.Matches(http, contact))
+        {
+            return ContactETag.Stale(contact);
+        }
+        db.Contacts.Remove(contact);
+        db.AddToOutbox(new ContactDeleted(contact.Id, DateTimeOffset.UtcNow));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    private static ProblemHttpResult ExternalIdTaken() => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "Another contact has this external id.",
+        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["externalId"] = ["Already used by another contact."] } });
 }
 
-public sealed record CreateContactRequest(string? FirstName, string? LastName, List<string>? Emails, List<string>? Phones);
-
-public sealed record ContactResponse(Guid Id, string? FirstName, string? LastName, IReadOnlyList<string> Emails, IReadOnlyList<string> Phones, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+/// <summary>The ETag of a contact is its version; If-Match on a write must name the current one.</summary>
+public static class ContactETag
 {
-    public static ContactResponse From(Contact c) => new(c.Id, c.FirstName, c.LastName, c.Emails, c.Phones, c.CreatedAt, c.UpdatedAt);
+    public static string Of(Contact contact) => $"\"{contact.Version}\"";
+
+    public static void Set(HttpContext http, Contact contact) => http.Response.Headers.ETag = Of(contact);
+
+    /// <summary>True when the request has no If-Match, or one listing the current version (or <c>*</c>).</summary>
+    public static bool Matches(HttpContext http, Contact contact)
+    {
+        var ifMatch = http.Request.Headers.IfMatch;
+        if (ifMatch.Count == 0)
+        {
+            return true;
+        }
+        var current = Of(contact);
+        return ifMatch.SelectMany(v => (v ?? "").Split(',')).Select(v => v.Trim()).Any(v => v == "*" || v == current || v == "W/" + current);
+    }
+
+    public static ProblemHttpResult Stale(Contact contact) => TypedResults.Problem(
+        statusCode: StatusCodes.Status412PreconditionFailed,
+        title: "The contact has changed since you read it.",
+        detail: $"If-Match does not name the current version {Of(contact)}; read the contact again and reapply your change.");
 }

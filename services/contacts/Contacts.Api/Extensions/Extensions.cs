@@ -1,3 +1,4 @@
+using CustomerBase.Contacts.Apis;
 using CustomerBase.Contacts.Infrastructure;
 using CustomerBase.Contacts.Model;
 using CustomerBase.Messaging;
@@ -16,6 +17,7 @@ public static class Extensions
             .Validate(o => PhoneNormalizer.IsKnownRegion(o.DefaultPhoneRegion), "ContactsOptions:DefaultPhoneRegion must be a two-letter region code libphonenumber knows.")
             .ValidateOnStart();
         builder.Services.AddSingleton<PhoneNormalizer>();
+        builder.Services.AddSingleton<ContactValidator>();
         return builder;
     }
 }

@@ -10,11 +10,37 @@ public sealed class ContactsDbContext(DbContextOptions<ContactsDbContext> option
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        modelBuilder.HasPostgresExtension("pg_trgm");
         modelBuilder.Entity<Contact>(contact =>
         {
             contact.Property(c => c.Id).ValueGeneratedNever();
             contact.Property(c => c.FirstName).HasMaxLength(ContactRules.NameMaxLength);
+            contact.Property(c => c.MiddleName).HasMaxLength(ContactRules.NameMaxLength);
             contact.Property(c => c.LastName).HasMaxLength(ContactRules.NameMaxLength);
+            contact.Property(c => c.Gender).HasMaxLength(20);
+            contact.Property(c => c.Language).HasMaxLength(35);
+            contact.Property(c => c.TimeZone).HasMaxLength(64);
+            contact.Property(c => c.PreferredChannel).HasMaxLength(20);
+            contact.Property(c => c.OwnerId).HasMaxLength(ContactRules.ShortTextMaxLength);
+            contact.Property(c => c.Team).HasMaxLength(ContactRules.ShortTextMaxLength);
+            contact.Property(c => c.ExternalId).HasMaxLength(ContactRules.ShortTextMaxLength);
+            contact.Property(c => c.Version).IsConcurrencyToken();
+
+            contact.OwnsOne(c => c.Demographics, d => d.ToJson());
+            contact.OwnsOne(c => c.Source, s => s.ToJson());
+            contact.OwnsOne(c => c.CallWindow, w => w.ToJson());
+            contact.OwnsMany(c => c.ImportantDates, d => d.ToJson());
+            contact.OwnsMany(c => c.Messengers, m => m.ToJson());
+            contact.OwnsMany(c => c.Addresses, a => a.ToJson());
+
+            // Search: GIN containment for channels and tags, trigram GIN for name prefixes and fuzzy names.
+            contact.HasIndex(c => c.EmailKeys).HasMethod("gin");
+            contact.HasIndex(c => c.Phones).HasMethod("gin");
+            contact.HasIndex(c => c.Tags).HasMethod("gin");
+            contact.HasIndex(c => c.SearchName).HasMethod("gin").HasOperators("gin_trgm_ops").HasDatabaseName("ix_contacts_search_name_trgm");
+            contact.HasIndex(c => new { c.SearchName, c.Id }).HasDatabaseName("ix_contacts_name_order");
+            contact.HasIndex(c => c.ExternalId).IsUnique().HasFilter("external_id IS NOT NULL");
+            contact.HasIndex(c => new { c.Team, c.OwnerId });
         });
         modelBuilder.AddOutboxAndInbox();
     }

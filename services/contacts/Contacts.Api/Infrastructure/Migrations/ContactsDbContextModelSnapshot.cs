@@ -21,6 +21,7 @@ namespace CustomerBase.Contacts.Infrastructure.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("CustomerBase.Contacts.Model.Contact", b =>
@@ -29,36 +30,137 @@ namespace CustomerBase.Contacts.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<DateOnly?>("BirthDate")
+                        .HasColumnType("date")
+                        .HasColumnName("birth_date");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.PrimitiveCollection<List<string>>("EmailKeys")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("email_keys");
 
                     b.PrimitiveCollection<List<string>>("Emails")
                         .IsRequired()
                         .HasColumnType("text[]")
                         .HasColumnName("emails");
 
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("external_id");
+
                     b.Property<string>("FirstName")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("first_name");
+
+                    b.Property<string>("Gender")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("gender");
+
+                    b.PrimitiveCollection<List<string>>("Interests")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("interests");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(35)
+                        .HasColumnType("character varying(35)")
+                        .HasColumnName("language");
 
                     b.Property<string>("LastName")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("last_name");
 
+                    b.Property<string>("MiddleName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("middle_name");
+
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("owner_id");
+
                     b.PrimitiveCollection<List<string>>("Phones")
                         .IsRequired()
                         .HasColumnType("text[]")
                         .HasColumnName("phones");
 
+                    b.Property<string>("PreferredChannel")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("preferred_channel");
+
+                    b.Property<string>("SearchName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("search_name");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags");
+
+                    b.Property<string>("Team")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("team");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("time_zone");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
                     b.HasKey("Id")
                         .HasName("pk_contacts");
+
+                    b.HasIndex("EmailKeys")
+                        .HasDatabaseName("ix_contacts_email_keys");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("EmailKeys"), "gin");
+
+                    b.HasIndex("ExternalId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_contacts_external_id")
+                        .HasFilter("external_id IS NOT NULL");
+
+                    b.HasIndex("Phones")
+                        .HasDatabaseName("ix_contacts_phones");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Phones"), "gin");
+
+                    b.HasIndex("SearchName")
+                        .HasDatabaseName("ix_contacts_search_name_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchName"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchName"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex("Tags")
+                        .HasDatabaseName("ix_contacts_tags");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Tags"), "gin");
+
+                    b.HasIndex("SearchName", "Id")
+                        .HasDatabaseName("ix_contacts_name_order");
+
+                    b.HasIndex("Team", "OwnerId")
+                        .HasDatabaseName("ix_contacts_team_owner_id");
 
                     b.ToTable("contacts", (string)null);
                 });
@@ -135,6 +237,185 @@ namespace CustomerBase.Contacts.Infrastructure.Migrations
                         .HasFilter("sent_at IS NULL");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerBase.Contacts.Model.Contact", b =>
+                {
+                    b.OwnsOne("CustomerBase.Contacts.Model.CallWindow", "CallWindow", b1 =>
+                        {
+                            b1.Property<Guid>("ContactId");
+
+                            b1.PrimitiveCollection<string>("Days")
+                                .IsRequired();
+
+                            b1.Property<TimeOnly>("From");
+
+                            b1.Property<TimeOnly>("To");
+
+                            b1.HasKey("ContactId");
+
+                            b1.ToTable("contacts");
+
+                            b1
+                                .ToJson("call_window")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ContactId")
+                                .HasConstraintName("fk_contacts_contacts_id");
+                        });
+
+                    b.OwnsOne("CustomerBase.Contacts.Model.ContactSource", "Source", b1 =>
+                        {
+                            b1.Property<Guid>("ContactId");
+
+                            b1.Property<string>("Campaign");
+
+                            b1.Property<string>("Channel");
+
+                            b1.Property<Guid?>("ReferredBy");
+
+                            b1.HasKey("ContactId");
+
+                            b1.ToTable("contacts");
+
+                            b1
+                                .ToJson("source")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ContactId")
+                                .HasConstraintName("fk_contacts_contacts_id");
+                        });
+
+                    b.OwnsOne("CustomerBase.Contacts.Model.Demographics", "Demographics", b1 =>
+                        {
+                            b1.Property<Guid>("ContactId");
+
+                            b1.Property<int?>("Children");
+
+                            b1.Property<string>("Education");
+
+                            b1.Property<string>("IncomeBand");
+
+                            b1.Property<string>("MaritalStatus");
+
+                            b1.Property<string>("Occupation");
+
+                            b1.HasKey("ContactId");
+
+                            b1.ToTable("contacts");
+
+                            b1
+                                .ToJson("demographics")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ContactId")
+                                .HasConstraintName("fk_contacts_contacts_id");
+                        });
+
+                    b.OwnsMany("CustomerBase.Contacts.Model.ImportantDate", "ImportantDates", b1 =>
+                        {
+                            b1.Property<Guid>("ContactId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<DateOnly>("Date");
+
+                            b1.Property<string>("Label")
+                                .IsRequired();
+
+                            b1.Property<string>("Note");
+
+                            b1.HasKey("ContactId", "__synthesizedOrdinal");
+
+                            b1.ToTable("contacts");
+
+                            b1
+                                .ToJson("important_dates")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ContactId")
+                                .HasConstraintName("fk_contacts_contacts_contact_id");
+                        });
+
+                    b.OwnsMany("CustomerBase.Contacts.Model.MessengerHandle", "Messengers", b1 =>
+                        {
+                            b1.Property<Guid>("ContactId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("Handle")
+                                .IsRequired();
+
+                            b1.Property<string>("Kind")
+                                .IsRequired();
+
+                            b1.HasKey("ContactId", "__synthesizedOrdinal");
+
+                            b1.ToTable("contacts");
+
+                            b1
+                                .ToJson("messengers")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ContactId")
+                                .HasConstraintName("fk_contacts_contacts_contact_id");
+                        });
+
+                    b.OwnsMany("CustomerBase.Contacts.Model.PostalAddress", "Addresses", b1 =>
+                        {
+                            b1.Property<Guid>("ContactId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("City");
+
+                            b1.Property<string>("Country");
+
+                            b1.Property<string>("Kind")
+                                .IsRequired();
+
+                            b1.Property<string>("Line1");
+
+                            b1.Property<string>("Line2");
+
+                            b1.Property<string>("PostalCode");
+
+                            b1.Property<string>("Region");
+
+                            b1.HasKey("ContactId", "__synthesizedOrdinal");
+
+                            b1.ToTable("contacts");
+
+                            b1
+                                .ToJson("addresses")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ContactId")
+                                .HasConstraintName("fk_contacts_contacts_contact_id");
+                        });
+
+                    b.Navigation("Addresses");
+
+                    b.Navigation("CallWindow");
+
+                    b.Navigation("Demographics")
+                        .IsRequired();
+
+                    b.Navigation("ImportantDates");
+
+                    b.Navigation("Messengers");
+
+                    b.Navigation("Source")
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,122 @@
+using System.Net.Mail;
+using CustomerBase.Contacts.Model;
+using CustomerBase.ServiceDefaults;
+
+namespace CustomerBase.Contacts.Apis;
+
+/// <summary>Field-level checks of a card; field names are the JSON paths a client sent (<c>phones[1]</c>, <c>callWindow.from</c>).</summary>
+public sealed class ContactValidator(PhoneNormalizer phones)
+{
+    public ValidationErrors Validate(ContactCard card, out List<string> normalizedPhones)
+    {
+        var errors = new ValidationErrors()
+            .Required("firstName", card.FirstName)
+            .MaxLength("firstName", card.FirstName, ContactRules.NameMaxLength)
+            .MaxLength("middleName", card.MiddleName, ContactRules.NameMaxLength)
+            .MaxLength("lastName", card.LastName, ContactRules.NameMaxLength)
+            .MaxLength("language", card.Language, 35)
+            .MaxLength("ownerId", card.OwnerId, ContactRules.ShortTextMaxLength)
+            .MaxLength("team", card.Team, ContactRules.ShortTextMaxLength)
+            .MaxLength("externalId", card.ExternalId, ContactRules.ShortTextMaxLength);
+
+        OneOf(errors, "gender", card.Gender, ContactRules.Genders);
+        OneOf(errors, "preferredChannel", card.PreferredChannel, ContactRules.Channels);
+        if (card.TimeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(card.TimeZone, out _))
+        {
+            errors.Add("timeZone", "Not a known IANA time zone, e.g. Europe/Warsaw.");
+        }
+        if (card.BirthDate is { } birth && (birth > DateOnly.FromDateTime(DateTime.UtcNow) || birth.Year < 1900))
+        {
+            errors.Add("birthDate", "Must be between 1900-01-01 and today.");
+        }
+        if (card.Demographics?.Children is < 0 or > 50)
+        {
+            errors.Add("demographics.children", "Must be between 0 and 50.");
+        }
+
+        ValidateList(errors, "emails", card.Emails, (field, email) =>
+        {
+            if (!IsEmail(email)) errors.Add(field, "Not a valid e-mail address.");
+        });
+
+        var normalized = new List<string>();
+        ValidateList(errors, "phones", card.Phones, (field, phone) =>
+        {
+            if (phones.TryNormalize(phone ?? "", out var e164)) normalized.Add(e164);
+            else errors.Add(field, "Not a valid phone number.");
+        });
+        normalizedPhones = normalized;
+
+        ValidateList(errors, "messengers", card.Messengers, (field, m) =>
+        {
+            OneOf(errors, field + ".kind", m?.Kind, ContactRules.MessengerKinds, required: true);
+            errors.Required(field + ".handle", m?.Handle).MaxLength(field + ".handle", m?.Handle, ContactRules.ShortTextMaxLength);
+        });
+        ValidateList(errors, "addresses", card.Addresses, (field, a) =>
+        {
+            OneOf(errors, field + ".kind", a?.Kind, ContactRules.AddressKinds);
+            if (a?.Country is { } country && (country.Length != 2 || !country.All(char.IsAsciiLetter)))
+            {
+                errors.Add(field + ".country", "A two-letter ISO 3166 code, e.g. PL.");
+            }
+        });
+        ValidateList(errors, "importantDates", card.ImportantDates, (field, d) =>
+        {
+            errors.Required(field + ".label", d?.Label).MaxLength(field + ".label", d?.Label, ContactRules.ShortTextMaxLength);
+            if (d?.Date is null) errors.Add(field + ".date", "This field is required.");
+        });
+        ValidateList(errors, "interests", card.Interests, (field, i) => errors.MaxLength(field, i, ContactRules.ShortTextMaxLength));
+        ValidateList(errors, "tags", card.Tags, (field, tag) =>
+        {
+            if (string.IsNullOrWhiteSpace(tag) || tag.Length > ContactRules.TagMaxLength)
+                errors.Add(field, $"A tag is 1 to {ContactRules.TagMaxLength} characters.");
+        }, ContactRules.MaxTags);
+
+        if (card.CallWindow is { } window)
+        {
+            if (window.Days is not { Count: > 0 } || window.Days.Any(d => !ContactCardMapper.IsDay(d)))
+            {
+                errors.Add("callWindow.days", "One or more day names, e.g. [\"monday\", \"friday\"].");
+            }
+            if (window.From is null) errors.Add("callWindow.from", "This field is required (HH:mm).");
+            if (window.To is null) errors.Add("callWindow.to", "This field is required (HH:mm).");
+            if (window is { From: { } from, To: { } to } && from >= to) errors.Add("callWindow.to", "Must be later than from.");
+        }
+        return errors;
+    }
+
+    private static void ValidateList<T>(ValidationErrors errors, string field, List<T>? items, Action<string, T> validate, int max = ContactRules.MaxChannelsPerKind)
+    {
+        if (items is null)
+        {
+            return;
+        }
+        if (items.Count > max)
+        {
+            errors.Add(field, $"At most {max} entries.");
+            return;
+        }
+        for (var i = 0; i < items.Count; i++)
+        {
+            validate($"{field}[{i}]", items[i]);
+        }
+    }
+
+    private static void OneOf(ValidationErrors errors, string field, string? value, IReadOnlySet<string> allowed, bool required = false)
+    {
+        if (value is null)
+        {
+            if (required) errors.Add(field, $"This field is required; one of: {string.Join(", ", allowed)}.");
+        }
+        else if (!allowed.Contains(value))
+        {
+            errors.Add(field, $"Must be one of: {string.Join(", ", allowed)}.");
+        }
+    }
+
+    private static bool IsEmail(string? value) =>
+        !string.IsNullOrWhiteSpace(value)
+        && value.Length <= ContactRules.EmailMaxLength
+        && MailAddress.TryCreate(value.Trim(), out var address)
+        && address.Address == value.Trim();
+}
