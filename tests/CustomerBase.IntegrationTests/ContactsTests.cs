@@ -240,6 +240,23 @@ public sealed class ContactsTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task ReadsAfterAnUpdateOrADeleteSeeIt()
+    {
+        var location = $"/api/contacts/{await CreateAsync(new { firstName = "Cached" })}";
+        await _api.GetFromJsonAsync<JsonElement>(location, Ct); // now in the cache
+
+        using (await PatchAsync(new Uri(location, UriKind.Relative), """{"firstName":"Changed"}""", "\"1\"")) { }
+        var afterUpdate = await _api.GetAsync(location, Ct);
+        using (await _api.DeleteAsync(location, Ct)) { }
+        using var afterDelete = await _api.GetAsync(location, Ct);
+
+        Assert.Equal("Changed", (await afterUpdate.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("firstName").GetString());
+        Assert.Equal("\"2\"", afterUpdate.Headers.ETag?.Tag);
+        Assert.Equal(HttpStatusCode.NotFound, afterDelete.StatusCode);
+        afterUpdate.Dispose();
+    }
+
+    [Fact]
     public async Task DeletedContactIsGone()
     {
         var id = await CreateAsync(new { firstName = "Temp" });

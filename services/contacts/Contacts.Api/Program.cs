@@ -1,5 +1,6 @@
 using CustomerBase.Contacts.Apis;
 using CustomerBase.Contacts.Extensions;
+using CustomerBase.Contacts.Grpc;
 using CustomerBase.Contacts.Infrastructure;
 using CustomerBase.ServiceDefaults;
 
@@ -10,5 +11,6 @@ builder.AddApplicationServices();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapContactsApi();
+app.MapGrpcService<ContactsDirectoryService>();
 
 await app.RunServiceAsync<ContactsDbContext>(args);

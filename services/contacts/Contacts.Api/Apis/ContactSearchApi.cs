@@ -78,7 +78,7 @@ public static class ContactSearchApi
     }
 
     public static async Task<Results<Ok<BulkTagsResult>, ValidationProblem>> ChangeTags(
-        BulkTagsRequest request, ContactsDbContext db, ClaimsPrincipal user, CancellationToken ct)
+        BulkTagsRequest request, ContactsDbContext db, ContactCache cache, ClaimsPrincipal user, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         if (request.ContactIds is not { Count: > 0 and <= MaxBulkContacts })
@@ -118,6 +118,7 @@ public static class ContactSearchApi
             updated++;
         }
         await db.SaveChangesAsync(ct);
+        await Task.WhenAll(contacts.Select(c => cache.StoreAsync(c.ToResponse())));
         return TypedResults.Ok(new BulkTagsResult(contacts.Count, updated));
     }
 }

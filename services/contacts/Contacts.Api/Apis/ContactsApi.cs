@@ -51,19 +51,30 @@ public static class ContactsApi
         return TypedResults.Created($"/api/contacts/{contact.Id}", contact.ToResponse());
     }
 
-    public static async Task<Results<Ok<ContactResponse>, NotFound>> GetContact(Guid id, ContactsDbContext db, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
+    public static async Task<Results<Ok<ContactResponse>, NotFound>> GetContact(
+        Guid id, ContactsDbContext db, ContactCache cache, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
-        var contact = await db.Contacts.AsNoTracking().VisibleTo(user).FirstOrDefaultAsync(c => c.Id == id, ct);
-        if (contact is null)
+        var card = await cache.GetAsync(id);
+        if (card is null)
+        {
+            var contact = await db.Contacts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+            if (contact is null)
+            {
+                return TypedResults.NotFound();
+            }
+            card = contact.ToResponse();
+            await cache.StoreAsync(card);
+        }
+        if (!ContactAccess.CanSee(user, card.OwnerId, card.Team))
         {
             return TypedResults.NotFound();
         }
-        ContactETag.Set(http, contact);
-        return TypedResults.Ok(contact.ToResponse());
+        ContactETag.Set(http, card.Version);
+        return TypedResults.Ok(card);
     }
 
     public static async Task<Results<Ok<ContactResponse>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateContact(
-        Guid id, JsonElement patch, ContactsDbContext db, ContactValidator validator, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
+        Guid id, JsonElement patch, ContactsDbContext db, ContactValidator validator, ContactCache cache, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
         var contact = await db.Contacts.VisibleTo(user).FirstOrDefaultAsync(c => c.Id == id, ct);
         if (contact is null)
@@ -120,12 +131,14 @@ public static class ContactsApi
                 // Someone else saved between our read and our write: their version wins, the client re-reads.
                 return TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The contact was changed by someone else; read it again.");
             }
+            await cache.StoreAsync(contact.ToResponse());
         }
         ContactETag.Set(http, contact);
         return TypedResults.Ok(contact.ToResponse());
     }
 
-    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteContact(Guid id, ContactsDbContext db, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteContact(
+        Guid id, ContactsDbContext db, ContactCache cache, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
         var contact = await db.Contacts.VisibleTo(user).FirstOrDefaultAsync(c => c.Id == id, ct);
         if (contact is null)
@@ -139,6 +152,7 @@ public static class ContactsApi
         db.Contacts.Remove(contact);
         db.AddToOutbox(new ContactDeleted(contact.Id, DateTimeOffset.UtcNow));
         await db.SaveChangesAsync(ct);
+        await cache.ForgetDeletedAsync(contact.Id);
         return TypedResults.NoContent();
     }
 
@@ -151,9 +165,13 @@ public static class ContactsApi
 /// <summary>The ETag of a contact is its version; If-Match on a write must name the current one.</summary>
 public static class ContactETag
 {
-    public static string Of(Contact contact) => $"\"{contact.Version}\"";
+    public static string Of(Contact contact) => Of(contact.Version);
 
-    public static void Set(HttpContext http, Contact contact) => http.Response.Headers.ETag = Of(contact);
+    public static string Of(int version) => $"\"{version}\"";
+
+    public static void Set(HttpContext http, Contact contact) => Set(http, contact.Version);
+
+    public static void Set(HttpContext http, int version) => http.Response.Headers.ETag = Of(version);
 
     /// <summary>True when the request has no If-Match, or one listing the current version (or <c>*</c>).</summary>
     public static bool Matches(HttpContext http, Contact contact)

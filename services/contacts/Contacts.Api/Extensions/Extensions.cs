@@ -18,6 +18,9 @@ public static class Extensions
             .ValidateOnStart();
         builder.Services.AddSingleton<PhoneNormalizer>();
         builder.Services.AddSingleton<ContactValidator>();
+        builder.Services.AddGrpc();
+        builder.AddRedis();
+        builder.Services.AddSingleton<ContactCache>();
         return builder;
     }
 }

@@ -29,6 +29,17 @@ public static class ContactAccess
             : contacts.Where(c => c.OwnerId == subject || c.Team == team);
     }
 
+    /// <summary>The same rule as <see cref="VisibleTo"/>, for a card already in hand (from the cache).</summary>
+    public static bool CanSee(ClaimsPrincipal user, string? ownerId, string? team)
+    {
+        if (!IsRestrictedToTeam(user))
+        {
+            return true;
+        }
+        var userTeam = user.FindFirst(ClaimNames.Team)?.Value;
+        return ownerId == user.FindFirst(ClaimNames.Subject)?.Value || (userTeam is not null && team == userTeam);
+    }
+
     /// <summary>A sales manager's new contact is theirs and their team's, whatever the card says.</summary>
     public static ContactCard AssignOwnership(ContactCard card, ClaimsPrincipal user) => IsRestrictedToTeam(user)
         ? card with { OwnerId = user.FindFirst(ClaimNames.Subject)?.Value, Team = user.FindFirst(ClaimNames.Team)?.Value }
