@@ -179,6 +179,15 @@ public sealed class ContactsTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task NulCharacterInAQueryGives400NamingTheParameter()
+    {
+        using var response = await _api.GetAsync("/api/contacts?q=a%00b", Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.ReadProblemAsync()).GetProperty("errors").TryGetProperty("q", out _));
+    }
+
+    [Fact]
     public async Task DuplicateExternalIdGives409()
     {
         var externalId = "erp-" + Guid.NewGuid().ToString("N");
