@@ -3,6 +3,7 @@ using CustomerBase.Bench.Scenarios;
 var scenarios = new Dictionary<string, Func<string[], Task<int>>>
 {
     ["gateway-overhead"] = GatewayOverhead.RunAsync,
+    ["contacts-read"] = ContactsRead.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))

@@ -11,6 +11,8 @@ public static class HardeningExtensions
             .Validate(o => o.PermitsPerWindow > 0 && o.ServiceAccountPermitsPerWindow > 0 && o.Window >= TimeSpan.FromSeconds(1), "RateLimiting: permits must be positive and the window at least 1 s.")
             .ValidateOnStart();
         builder.Services.AddOptions<RequestLimitOptions>().BindConfiguration("RequestLimits").ValidateOnStart();
+        builder.Services.AddSingleton<RateCounter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RateCounter>());
         var origins = builder.Configuration.GetSection("RequestLimits:AllowedOrigins").Get<string[]>() ?? [];
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
             .WithOrigins(origins)
@@ -31,7 +33,7 @@ public static class HardeningExtensions
     /// <summary>Rate limits: after authentication, so they count per user and per service account.</summary>
     public static WebApplication UseGatewayRateLimits(this WebApplication app)
     {
-        app.UseMiddleware<RedisRateLimiter>();
+        app.UseMiddleware<RateLimitMiddleware>();
         return app;
     }
 

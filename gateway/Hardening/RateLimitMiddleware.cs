@@ -2,25 +2,16 @@ using System.Security.Claims;
 using CustomerBase.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace CustomerBase.Gateway.Hardening;
 
 /// <summary>
-/// Fixed-window rate limits per user and per service account, counted in Redis so every gateway replica shares them.
-/// Over the limit: 429 problem details with <c>Retry-After</c>. If Redis is unreachable the request passes (and a
-/// warning is logged): the gateway stays available, and Redis' own health is reported on <c>/health</c>.
+/// Fixed-window rate limits per user and per service account, counted by <see cref="RateCounter"/> (shared by every
+/// gateway replica through Redis). Over the limit: 429 problem details with <c>Retry-After</c>.
 /// </summary>
-public sealed class RedisRateLimiter(RequestDelegate next, IConnectionMultiplexer redis, IOptionsMonitor<RateLimitOptions> options,
-    IProblemDetailsService problems, ILogger<RedisRateLimiter> logger)
+public sealed class RateLimitMiddleware(RequestDelegate next, RateCounter counter, IOptionsMonitor<RateLimitOptions> options,
+    IProblemDetailsService problems)
 {
-    // One round trip: count, and start the key's expiry with the window's first request.
-    private const string CountScript = """
-        local n = redis.call('INCR', KEYS[1])
-        if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-        return n
-        """;
-
     public async Task InvokeAsync(HttpContext context)
     {
         if (!context.Request.Path.StartsWithSegments("/api"))
@@ -34,21 +25,7 @@ public sealed class RedisRateLimiter(RequestDelegate next, IConnectionMultiplexe
         var window = now.ToUnixTimeMilliseconds() / windowMs;
         var (identity, limit) = Identify(context.User, context, limits);
 
-        long count;
-        try
-        {
-            var result = await redis.GetDatabase().ScriptEvaluateAsync(CountScript,
-                [(RedisKey)$"ratelimit:{identity}:{window}"], [windowMs * 2]);
-            count = (long)result;
-        }
-        catch (RedisException ex)
-        {
-            logger.LogWarning("Rate limiting skipped, Redis unavailable: {ExceptionType}", ex.GetType().Name);
-            await next(context);
-            return;
-        }
-
-        if (count <= limit)
+        if (counter.Count(identity, window) <= limit)
         {
             await next(context);
             return;

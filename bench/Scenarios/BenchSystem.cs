@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CustomerBase.Bench.Load;
+using CustomerBase.Hosting;
+using CustomerBase.ServiceDefaults.Security;
+
+namespace CustomerBase.Bench.Scenarios;
+
+/// <summary>An isolated copy of the whole system for a benchmark (Release build, Production settings), and shared options.</summary>
+public sealed class BenchSystem : IAsyncDisposable
+{
+    private readonly TemporaryDataDirectory _data;
+
+    private BenchSystem(TemporaryDataDirectory data, CustomerBaseSystem system, string token)
+    {
+        _data = data;
+        System = system;
+        Token = token;
+        Http = new HttpClient { BaseAddress = system.GatewayUrl };
+        Http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+    }
+
+    public CustomerBaseSystem System { get; }
+    public string Token { get; }
+    public HttpClient Http { get; }
+
+    public static async Task<BenchSystem> StartAsync()
+    {
+        var data = new TemporaryDataDirectory("bench");
+        Console.WriteLine($"Starting the system ({SystemOptions.BuildConfiguration}) in {data.Path} …");
+        var system = await CustomerBaseSystem.StartAsync(new SystemOptions
+        {
+            DataDirectory = data.Path,
+            Durable = false,
+            Environment = "Production",
+            // Information logs every request; the services' hot paths run at Warning in production too.
+            // The rate limiter runs (one Redis round trip per request) but is set never to refuse the benchmark's one user.
+            ExtraEnvironment = new Dictionary<string, string>
+            {
+                ["Logging__LogLevel__Default"] = "Warning",
+                ["RateLimiting__PermitsPerWindow"] = int.MaxValue.ToString(CultureInfo.InvariantCulture),
+            },
+        });
+        return new BenchSystem(data, system, system.Issuer.CreateToken(Roles.Administrator));
+    }
+
+    public async Task<Guid> CreateContactAsync()
+    {
+        using var created = await Http.PostAsJsonAsync("/api/contacts", new
+        {
+            firstName = "Bench", lastName = "Mark", emails = new[] { "bench@example.com" }, phones = new[] { "+48601234567" },
+            timeZone = "Europe/Warsaw", tags = new[] { "vip" },
+        });
+        created.EnsureSuccessStatusCode();
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await System.DisposeAsync();
+        _data.Dispose();
+    }
+}
+
+/// <summary>Command-line options shared by the scenarios.</summary>
+public sealed record BenchOptions(int Rounds, int Seconds, int Connections, ILoadClient Client)
+{
+    public static BenchOptions Parse(string[] args) => new(
+        Option(args, "--rounds", 5),
+        Option(args, "--seconds", 5),
+        Option(args, "--connections", 32),
+        OptionText(args, "--client") switch
+        {
+            "dotnet" => new InProcessClient(),
+            "wrk" => new WrkClient(),
+            _ => WrkClient.IsInstalled() ? new WrkClient() : new InProcessClient(),
+        });
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static int Option(string[] args, string name, int fallback) =>
+        OptionText(args, name) is { } text && int.TryParse(text, out var value) ? value : fallback;
+
+    private static string? OptionText(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+}
