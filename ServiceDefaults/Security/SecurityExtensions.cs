@@ -27,6 +27,8 @@ public static class SecurityExtensions
             .AddJwtBearer(options =>
             {
                 options.MapInboundClaims = false;
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(new CachingTokenHandler { MapInboundClaims = false });
                 options.Authority = string.IsNullOrEmpty(jwt.Authority) ? null : jwt.Authority;
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
