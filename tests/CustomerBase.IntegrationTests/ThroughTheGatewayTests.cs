@@ -37,6 +37,22 @@ public sealed class ThroughTheGatewayTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task RenamedAndDeletedContactsFollowInSegmentation()
+    {
+        var id = await _gateway.CreateContactAsync("Before");
+        await _gateway.WaitForSegmentationEntryAsync(id);
+
+        using var renamed = await _gateway.PatchAsync($"/api/contacts/{id}", JsonContent.Create(new { firstName = "After" }), Ct);
+        await _gateway.WaitForSegmentationEntryAsync(id, e => e.GetProperty("firstName").GetString() == "After");
+        using var deleted = await _gateway.DeleteAsync($"/api/contacts/{id}", Ct);
+        var gone = await Eventually.Until(() => _gateway.SegmentationEntryAsync(id), e => e is null, what: "the deleted contact leaving segmentation");
+
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Null(gone);
+    }
+
+    [Fact]
     public async Task OrdersUpdateThePurchaseStatistics()
     {
         var id = await _gateway.CreateContactAsync("Oleg");

@@ -1,14 +1,26 @@
 namespace CustomerBase.Contacts.Contracts;
 
-/// <summary>A contact was created. Carries what other services keep in their read models; no channels (e-mails, phones).</summary>
-public sealed record ContactCreated(
-    Guid ContactId,
+/// <summary>
+/// What other services keep of a contact in their own read models (segmentation's rules and portraits).
+/// No channels (e-mails, phones): those are asked for over gRPC when a message is sent.
+/// </summary>
+public sealed record ContactSnapshot(
     string? FirstName,
     string? LastName,
-    DateTimeOffset CreatedAt);
+    string? Gender,
+    DateOnly? BirthDate,
+    string? City,
+    string? TimeZone,
+    string? PreferredChannel,
+    IReadOnlyList<string> Tags,
+    string? OwnerId,
+    string? Team);
+
+/// <summary>A contact was created.</summary>
+public sealed record ContactCreated(Guid ContactId, ContactSnapshot Contact, DateTimeOffset CreatedAt);
 
 /// <summary>A contact's card changed; <see cref="ChangedFields"/> names the fields (camelCase, as in the API).</summary>
-public sealed record ContactUpdated(Guid ContactId, IReadOnlyList<string> ChangedFields, DateTimeOffset UpdatedAt);
+public sealed record ContactUpdated(Guid ContactId, IReadOnlyList<string> ChangedFields, ContactSnapshot Contact, DateTimeOffset UpdatedAt);
 
 /// <summary>A contact was deleted: other services drop or anonymise what they hold about it.</summary>
 public sealed record ContactDeleted(Guid ContactId, DateTimeOffset DeletedAt);

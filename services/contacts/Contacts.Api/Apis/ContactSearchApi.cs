@@ -114,7 +114,7 @@ public static class ContactSearchApi
             contact.Tags = tags;
             contact.Version++;
             contact.UpdatedAt = now;
-            db.AddToOutbox(new ContactUpdated(contact.Id, ["tags"], now));
+            db.AddToOutbox(new ContactUpdated(contact.Id, ["tags"], contact.ToSnapshot(), now));
             updated++;
         }
         await db.SaveChangesAsync(ct);

@@ -44,7 +44,7 @@ public static class ContactsApi
         var contact = new Contact { Id = Guid.CreateVersion7(now), CreatedAt = now, UpdatedAt = now, Version = 1 };
         contact.Apply(card, phones);
         db.Contacts.Add(contact);
-        db.AddToOutbox(new ContactCreated(contact.Id, contact.FirstName, contact.LastName, contact.CreatedAt));
+        db.AddToOutbox(new ContactCreated(contact.Id, contact.ToSnapshot(), contact.CreatedAt));
         await db.SaveChangesAsync(ct);
 
         ContactETag.Set(http, contact);
@@ -121,7 +121,7 @@ public static class ContactsApi
         {
             contact.Version++;
             contact.UpdatedAt = DateTimeOffset.UtcNow;
-            db.AddToOutbox(new ContactUpdated(contact.Id, changed, contact.UpdatedAt));
+            db.AddToOutbox(new ContactUpdated(contact.Id, changed, contact.ToSnapshot(), contact.UpdatedAt));
             try
             {
                 await db.SaveChangesAsync(ct);

@@ -1,4 +1,5 @@
 using CustomerBase.Contacts.Apis;
+using CustomerBase.Contacts.Contracts;
 
 namespace CustomerBase.Contacts.Model;
 
@@ -70,6 +71,11 @@ public static class ContactCardMapper
         ContactSearchKeys.Refresh(c);
         return ContactChanges.Between(before, c.ToResponse());
     }
+
+    /// <summary>What events carry of a contact: see <see cref="ContactSnapshot"/>.</summary>
+    public static ContactSnapshot ToSnapshot(this Contact c) => new(
+        c.FirstName, c.LastName, c.Gender, c.BirthDate, c.Addresses.FirstOrDefault(a => a.City is not null)?.City,
+        c.TimeZone, c.PreferredChannel, c.Tags, c.OwnerId, c.Team);
 
     public static string DayName(DayOfWeek day) => day.ToString().ToLowerInvariant();
 

@@ -12,6 +12,8 @@ public static class Extensions
         builder.AddMessaging<SegmentationDbContext>(ResourceNames.Segmentation, bus =>
         {
             bus.AddConsumer<ContactCreatedConsumer>();
+            bus.AddConsumer<ContactUpdatedConsumer>();
+            bus.AddConsumer<ContactDeletedConsumer>();
             bus.AddConsumer<OrderPlacedConsumer>();
         });
         builder.AddServiceDatabase<SegmentationDbContext>(ResourceNames.SegmentationDb);

@@ -19,6 +19,17 @@ public static class ContactProfileWriter
                 updated_at = now()
             """, ct);
 
+    /// <summary>New names for a contact segmentation knows; a contact it has not seen yet waits for its ContactCreated.</summary>
+    public static Task ApplyContactUpdatedAsync(this SegmentationDbContext db, Guid contactId, string? firstName, string? lastName, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"""
+            UPDATE contact_profiles SET first_name = {firstName}, last_name = {lastName}, updated_at = now()
+            WHERE contact_id = {contactId}
+            """, ct);
+
+    /// <summary>A deleted contact leaves the read model, and so every audience.</summary>
+    public static Task ApplyContactDeletedAsync(this SegmentationDbContext db, Guid contactId, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"DELETE FROM contact_profiles WHERE contact_id = {contactId}", ct);
+
     public static Task ApplyOrderAsync(this SegmentationDbContext db, Guid contactId, decimal total, DateTimeOffset orderedAt, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"""
             INSERT INTO contact_profiles (contact_id, order_count, total_spent, first_order_at, last_order_at, updated_at)

@@ -10,5 +10,5 @@ public sealed class ContactCreatedConsumer(SegmentationDbContext db, ILogger<Con
     : InboxConsumer<SegmentationDbContext, ContactCreated>(db, logger)
 {
     protected override Task HandleAsync(ContactCreated message, ConsumeContext<ContactCreated> context) =>
-        Db.ApplyContactCreatedAsync(message.ContactId, message.FirstName, message.LastName, message.CreatedAt, context.CancellationToken);
+        Db.ApplyContactCreatedAsync(message.ContactId, message.Contact.FirstName, message.Contact.LastName, message.CreatedAt, context.CancellationToken);
 }
