@@ -141,6 +141,35 @@ public sealed class ThroughTheGatewayTests(SystemFixture fixture)
         Assert.True(errors.TryGetProperty("order.total", out _));
     }
 
+    [Fact]
+    public async Task OrderForAnUnknownContactIsRefused()
+    {
+        using var response = await _gateway.PostAsJsonAsync("/api/interactions", Order(Guid.NewGuid()), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.ReadProblemAsync()).GetProperty("errors").TryGetProperty("contactId", out _));
+    }
+
+    [Fact]
+    public async Task SalesManagerCannotRecordAnOrderForAnotherTeamsContact()
+    {
+        using var created = await _gateway.PostAsJsonAsync("/api/contacts", new { firstName = "Theirs", team = "west" }, Ct);
+        var theirs = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        using var eastManager = fixture.ClientFor(CustomerBase.ServiceDefaults.Security.Roles.SalesManager, team: "east");
+
+        using var response = await eastManager.PostAsJsonAsync("/api/interactions", Order(theirs), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.ReadProblemAsync()).GetProperty("errors").TryGetProperty("contactId", out _));
+    }
+
+    private static object Order(Guid contactId) => new
+    {
+        contactId,
+        kind = "order",
+        order = new { number = "C-1", currency = "EUR", total = 10.0m, lines = new[] { new { sku = "X", quantity = 1, unitPrice = 10.0m } } },
+    };
+
     [Theory]
     [InlineData("/api/contacts/{0}")]
     [InlineData("/api/segments/contacts/{0}")]

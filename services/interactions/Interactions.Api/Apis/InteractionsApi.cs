@@ -23,9 +23,14 @@ public static class InteractionsApi
     }
 
     public static async Task<Results<Created<InteractionResponse>, ValidationProblem>> RecordInteraction(
-        RecordInteractionRequest request, InteractionsDbContext db, CancellationToken ct)
+        RecordInteractionRequest request, InteractionsDbContext db, ContactChecker contacts, CancellationToken ct)
     {
         var errors = InteractionValidator.Validate(request);
+        if (errors.IsEmpty && !await contacts.ExistsAsync(request.ContactId!.Value, ct))
+        {
+            // Unknown, or outside the caller's reach: the same answer, so neither can be probed.
+            errors.Add("contactId", "No such contact.");
+        }
         if (!errors.IsEmpty)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());

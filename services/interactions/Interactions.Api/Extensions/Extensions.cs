@@ -1,4 +1,6 @@
+using CustomerBase.Contacts.Contracts.Grpc;
 using CustomerBase.Interactions.Infrastructure;
+using CustomerBase.Interactions.Model;
 using CustomerBase.Messaging;
 using CustomerBase.ServiceDefaults;
 
@@ -10,6 +12,8 @@ public static class Extensions
     {
         builder.AddMessaging<InteractionsDbContext>(ResourceNames.Interactions);
         builder.AddServiceDatabase<InteractionsDbContext>(ResourceNames.InteractionsDb);
+        builder.Services.AddServiceGrpcClient<ContactsDirectory.ContactsDirectoryClient>(ResourceNames.Contacts);
+        builder.Services.AddScoped<ContactChecker>();
         return builder;
     }
 }
