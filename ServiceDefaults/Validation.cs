@@ -38,5 +38,22 @@ public sealed class ValidationErrors
         return this;
     }
 
+    /// <summary>The value, when given (or when <paramref name="required"/>), must be one of <paramref name="allowed"/>.</summary>
+    public ValidationErrors OneOf(string field, string? value, IReadOnlySet<string> allowed, bool required = false)
+    {
+        if (value is null)
+        {
+            if (required)
+            {
+                Add(field, $"This field is required; one of: {string.Join(", ", allowed)}.");
+            }
+        }
+        else if (!allowed.Contains(value))
+        {
+            Add(field, $"Must be one of: {string.Join(", ", allowed)}.");
+        }
+        return this;
+    }
+
     public IDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
 }

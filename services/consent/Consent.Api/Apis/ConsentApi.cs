@@ -55,32 +55,17 @@ public static class ConsentApi
 
     private static ValidationErrors Validate(GrantConsentRequest request)
     {
-        var errors = new ValidationErrors();
-        OneOf(errors, "purpose", request.Purpose, ConsentVocabulary.Purposes, required: true);
-        OneOf(errors, "channel", request.Channel, ConsentVocabulary.Channels, required: true);
-        OneOf(errors, "legalBasis", request.LegalBasis, ConsentVocabulary.LegalBases, required: false);
-        OneOf(errors, "source", request.Source, ConsentVocabulary.Sources, required: false);
+        var errors = new ValidationErrors()
+            .OneOf("purpose", request.Purpose, ConsentVocabulary.Purposes, required: true)
+            .OneOf("channel", request.Channel, ConsentVocabulary.Channels, required: true)
+            .OneOf("legalBasis", request.LegalBasis, ConsentVocabulary.LegalBases)
+            .OneOf("source", request.Source, ConsentVocabulary.Sources);
         errors.MaxLength("evidence", request.Evidence, 1000).MaxLength("policyVersion", request.PolicyVersion, 40);
         if (request.ExpiresAt is { } expires && expires <= DateTimeOffset.UtcNow)
         {
             errors.Add("expiresAt", "Must be in the future.");
         }
         return errors;
-    }
-
-    private static void OneOf(ValidationErrors errors, string field, string? value, IReadOnlySet<string> allowed, bool required)
-    {
-        if (value is null)
-        {
-            if (required)
-            {
-                errors.Add(field, $"This field is required; one of: {string.Join(", ", allowed)}.");
-            }
-        }
-        else if (!allowed.Contains(value))
-        {
-            errors.Add(field, $"Must be one of: {string.Join(", ", allowed)}.");
-        }
     }
 }
 

@@ -1,5 +1,6 @@
 using CustomerBase.Consent.Contracts.Grpc;
 using CustomerBase.Consent.Model;
+using CustomerBase.ServiceDefaults;
 using CustomerBase.ServiceDefaults.Security;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -22,20 +23,7 @@ public sealed class ConsentCheckService(ConsentLedger ledger) : ConsentCheck.Con
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"channel must be one of: {string.Join(", ", ConsentVocabulary.Channels)}."));
         }
-        if (request.ContactIds.Count > MaxBatch)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"At most {MaxBatch} contact ids per call."));
-        }
-
-        var ids = new List<Guid>(request.ContactIds.Count);
-        for (var i = 0; i < request.ContactIds.Count; i++)
-        {
-            if (!Guid.TryParse(request.ContactIds[i], out var id))
-            {
-                throw new RpcException(new Status(StatusCode.InvalidArgument, $"contact_ids[{i}] is not a UUID."));
-            }
-            ids.Add(id);
-        }
+        var ids = GrpcArguments.ParseIds(request.ContactIds, "contact_ids", MaxBatch);
 
         var at = request.At?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow;
         var decisions = await ledger.CheckAsync(ids, request.Purpose, request.Channel, at, context.CancellationToken);

@@ -19,8 +19,8 @@ public sealed class ContactValidator(PhoneNormalizer phones)
             .MaxLength("team", card.Team, ContactRules.ShortTextMaxLength)
             .MaxLength("externalId", card.ExternalId, ContactRules.ShortTextMaxLength);
 
-        OneOf(errors, "gender", card.Gender, ContactRules.Genders);
-        OneOf(errors, "preferredChannel", card.PreferredChannel, ContactRules.Channels);
+        errors.OneOf("gender", card.Gender, ContactRules.Genders);
+        errors.OneOf("preferredChannel", card.PreferredChannel, ContactRules.Channels);
         if (card.TimeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(card.TimeZone, out _))
         {
             errors.Add("timeZone", "Not a known IANA time zone, e.g. Europe/Warsaw.");
@@ -49,12 +49,12 @@ public sealed class ContactValidator(PhoneNormalizer phones)
 
         ValidateList(errors, "messengers", card.Messengers, (field, m) =>
         {
-            OneOf(errors, field + ".kind", m?.Kind, ContactRules.MessengerKinds, required: true);
+            errors.OneOf(field + ".kind", m?.Kind, ContactRules.MessengerKinds, required: true);
             errors.Required(field + ".handle", m?.Handle).MaxLength(field + ".handle", m?.Handle, ContactRules.ShortTextMaxLength);
         });
         ValidateList(errors, "addresses", card.Addresses, (field, a) =>
         {
-            OneOf(errors, field + ".kind", a?.Kind, ContactRules.AddressKinds);
+            errors.OneOf(field + ".kind", a?.Kind, ContactRules.AddressKinds);
             if (a?.Country is { } country && (country.Length != 2 || !country.All(char.IsAsciiLetter)))
             {
                 errors.Add(field + ".country", "A two-letter ISO 3166 code, e.g. PL.");
@@ -99,18 +99,6 @@ public sealed class ContactValidator(PhoneNormalizer phones)
         for (var i = 0; i < items.Count; i++)
         {
             validate($"{field}[{i}]", items[i]);
-        }
-    }
-
-    private static void OneOf(ValidationErrors errors, string field, string? value, IReadOnlySet<string> allowed, bool required = false)
-    {
-        if (value is null)
-        {
-            if (required) errors.Add(field, $"This field is required; one of: {string.Join(", ", allowed)}.");
-        }
-        else if (!allowed.Contains(value))
-        {
-            errors.Add(field, $"Must be one of: {string.Join(", ", allowed)}.");
         }
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using CustomerBase.Contacts.Contracts.Grpc;
 using CustomerBase.Contacts.Infrastructure;
 using CustomerBase.Contacts.Model;
+using CustomerBase.ServiceDefaults;
 using CustomerBase.ServiceDefaults.Security;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -18,19 +19,7 @@ public sealed class ContactsDirectoryService(ContactsDbContext db) : ContactsDir
 
     public override async Task<GetContactsReply> GetContacts(GetContactsRequest request, ServerCallContext context)
     {
-        if (request.Ids.Count > MaxBatch)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"At most {MaxBatch} ids per call."));
-        }
-        var ids = new List<Guid>(request.Ids.Count);
-        for (var i = 0; i < request.Ids.Count; i++)
-        {
-            if (!Guid.TryParse(request.Ids[i], out var id))
-            {
-                throw new RpcException(new Status(StatusCode.InvalidArgument, $"ids[{i}] is not a UUID."));
-            }
-            ids.Add(id);
-        }
+        var ids = GrpcArguments.ParseIds(request.Ids, "ids", MaxBatch);
 
         var user = context.GetHttpContext().User;
         var found = await db.Contacts.AsNoTracking().VisibleTo(user).Where(c => ids.Contains(c.Id)).ToListAsync(context.CancellationToken);

@@ -1,5 +1,6 @@
 using CustomerBase.Segmentation.Contracts.Grpc;
 using CustomerBase.Segmentation.Infrastructure;
+using CustomerBase.ServiceDefaults;
 using CustomerBase.ServiceDefaults.Security;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -27,7 +28,7 @@ public sealed class AudienceService(SegmentationDbContext db) : Audience.Audienc
         var query = db.ContactProfiles.AsNoTracking().Where(p => p.CreatedAt != null);
         if (request.AudienceCase == ResolveAudienceRequest.AudienceOneofCase.ContactIds)
         {
-            var listed = ParseIds(request.ContactIds);
+            var listed = GrpcArguments.ParseIds(request.ContactIds.Ids, "contact_ids", MaxListedIds);
             query = query.Where(p => listed.Contains(p.ContactId));
         }
         else if (request.AudienceCase != ResolveAudienceRequest.AudienceOneofCase.All)
@@ -57,23 +58,5 @@ public sealed class AudienceService(SegmentationDbContext db) : Audience.Audienc
             }
             after = ids[^1];
         }
-    }
-
-    private static List<Guid> ParseIds(ContactIdList list)
-    {
-        if (list.Ids.Count > MaxListedIds)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"At most {MaxListedIds} contact ids in a static list."));
-        }
-        var ids = new List<Guid>(list.Ids.Count);
-        for (var i = 0; i < list.Ids.Count; i++)
-        {
-            if (!Guid.TryParse(list.Ids[i], out var id))
-            {
-                throw new RpcException(new Status(StatusCode.InvalidArgument, $"contact_ids[{i}] is not a UUID."));
-            }
-            ids.Add(id);
-        }
-        return ids;
     }
 }
