@@ -266,6 +266,25 @@ public sealed class ContactsTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task DuplicatesAreFoundByEmailPhoneAndNameWithBirthDateWithScoresAndReasons()
+    {
+        var surname = UniqueSurname();
+        var email = $"{surname}@example.com";
+        var phone = "+4860" + Random.Shared.Next(1000000, 9999999);
+        var original = await CreateAsync(new { firstName = "Marta", lastName = surname, birthDate = "1985-03-03", emails = new[] { email }, phones = new[] { phone } });
+        var sameEmail = await CreateAsync(new { firstName = "M.", lastName = "Other", emails = new[] { email.ToUpperInvariant() } });
+        var samePhone = await CreateAsync(new { firstName = "Someone", phones = new[] { phone } });
+        var sameNameAndBirth = await CreateAsync(new { firstName = "Marta", lastName = surname, birthDate = "1985-03-03" });
+        var unrelated = await CreateAsync(new { firstName = "Marta", lastName = UniqueSurname() });
+
+        var duplicates = await _api.GetFromJsonAsync<JsonElement>($"/api/contacts/{original}/duplicates", Ct);
+
+        var found = duplicates.EnumerateArray().Select(d => (Id: d.GetProperty("contactId").GetGuid(), Reasons: d.GetProperty("reasons")[0].GetString())).ToList();
+        Assert.Equal([(sameEmail, "same e-mail"), (sameNameAndBirth, "same name and birth date"), (samePhone, "same phone")], found);
+        Assert.DoesNotContain(unrelated, found.Select(f => f.Id));
+    }
+
+    [Fact]
     public async Task DeletedContactIsGone()
     {
         var id = await CreateAsync(new { firstName = "Temp" });

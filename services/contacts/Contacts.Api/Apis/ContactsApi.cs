@@ -23,6 +23,7 @@ public static class ContactsApi
             .Accepts<JsonElement>("application/merge-patch+json", "application/json");
         api.MapDelete("/{id:guid}", DeleteContact).WithName(nameof(DeleteContact)).RequireAuthorization(Permissions.ContactsWrite);
         app.MapContactSearchApi();
+        app.MapDuplicatesApi();
         return app;
     }
 
