@@ -21,6 +21,8 @@ public sealed class FuzzTests(SystemFixture fixture)
         { "DELETE", "/api/contacts/{id}", [] },
         { "GET", "/api/contacts", ["q", "fuzzy", "email", "phone", "tag", "ownerId", "team", "sort", "after", "limit"] },
         { "POST", "/api/contacts/bulk-tags", ["contactIds", "add", "remove"] },
+        { "POST", "/api/contacts/{id}/merge", ["mergedIds", "fields"] },
+        { "GET", "/api/contacts/{id}/duplicates", [] },
         { "POST", "/api/interactions", ["contactId", "kind", "occurredAt", "order"] },
         { "POST", "/api/consent/{id}/grants", ["purpose", "channel", "legalBasis", "source", "evidence", "policyVersion", "expiresAt"] },
         { "POST", "/api/campaigns/audience-preview", ["purpose", "channel", "audience"] },

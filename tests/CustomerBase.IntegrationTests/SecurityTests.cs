@@ -26,6 +26,8 @@ public sealed class SecurityTests(SystemFixture fixture)
             { "POST", "/api/contacts/bulk-tags", $$$"""{"contactIds":["{{{id}}}"],"add":["vip"]}""" },
             { "POST", "/api/interactions", $$$"""{"contactId":"{{{id}}}","kind":"order","order":{"number":"1","currency":"EUR","total":1,"lines":[{"sku":"a","quantity":1,"unitPrice":1}]}}""" },
             { "GET", $"/api/interactions/{id}", null },
+            { "GET", $"/api/contacts/{id}/duplicates", null },
+            { "POST", $"/api/contacts/{id}/merge", $$$"""{"mergedIds":["{{{Guid.NewGuid()}}}"]}""" },
             { "GET", $"/api/segments/contacts/{id}", null },
             { "POST", $"/api/consent/{id}/grants", """{"purpose":"marketing","channel":"email"}""" },
             { "GET", $"/api/consent/{id}/history", null },

@@ -53,6 +53,52 @@ public sealed class ThroughTheGatewayTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task MergeKeepsTheChosenValuesUnitesChannelsAndMovesStatistics()
+    {
+        var survivor = await CreateAsync(new { firstName = "Anna", lastName = "Typo", emails = new[] { "anna@home.example" }, tags = new[] { "vip" } });
+        var duplicate = await CreateAsync(new { firstName = "Ann", lastName = "Correct", emails = new[] { "anna@work.example" }, phones = new[] { "+48601000111" }, tags = new[] { "b2b" } });
+        await PlaceOrderAsync(duplicate, "M-1", ("SKU-9", 1, 40m));
+        await _gateway.WaitForSegmentationEntryAsync(survivor);
+        await _gateway.WaitForSegmentationEntryAsync(duplicate, e => e.GetProperty("orderCount").GetInt32() == 1);
+
+        using var response = await _gateway.PostAsJsonAsync($"/api/contacts/{survivor}/merge",
+            new { mergedIds = new[] { duplicate }, fields = new Dictionary<string, Guid> { ["lastName"] = duplicate } }, Ct);
+        var merged = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("Anna", "Correct"), (merged.GetProperty("firstName").GetString(), merged.GetProperty("lastName").GetString()));
+        Assert.Equal(["anna@home.example", "anna@work.example"], merged.GetProperty("emails").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["+48601000111"], merged.GetProperty("phones").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["b2b", "vip"], merged.GetProperty("tags").EnumerateArray().Select(e => e.GetString()!).Order());
+        using var gone = await _gateway.GetAsync($"/api/contacts/{duplicate}", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        // ContactMerged reached segmentation: the duplicate's order now counts for the survivor.
+        var entry = await _gateway.WaitForSegmentationEntryAsync(survivor, e => e.GetProperty("orderCount").GetInt32() == 1);
+        Assert.Equal(40m, entry!.Value.GetProperty("totalSpent").GetDecimal());
+        Assert.Null(await Eventually.Until(() => _gateway.SegmentationEntryAsync(duplicate), e => e is null, what: "the merged entry leaving segmentation"));
+    }
+
+    [Fact]
+    public async Task MergeNamingAFieldThatCannotBeChosenGives400()
+    {
+        var survivor = await CreateAsync(new { firstName = "A" });
+        var other = await CreateAsync(new { firstName = "B" });
+
+        using var response = await _gateway.PostAsJsonAsync($"/api/contacts/{survivor}/merge",
+            new { mergedIds = new[] { other }, fields = new Dictionary<string, Guid> { ["emails"] = other } }, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.ReadProblemAsync()).GetProperty("errors").TryGetProperty("fields.emails", out _));
+    }
+
+    private async Task<Guid> CreateAsync(object card)
+    {
+        using var response = await _gateway.PostAsJsonAsync("/api/contacts", card, Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+    }
+
+    [Fact]
     public async Task OrdersUpdateThePurchaseStatistics()
     {
         var id = await _gateway.CreateContactAsync("Oleg");

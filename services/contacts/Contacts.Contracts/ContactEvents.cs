@@ -24,3 +24,9 @@ public sealed record ContactUpdated(Guid ContactId, IReadOnlyList<string> Change
 
 /// <summary>A contact was deleted: other services drop or anonymise what they hold about it.</summary>
 public sealed record ContactDeleted(Guid ContactId, DateTimeOffset DeletedAt);
+
+/// <summary>
+/// Contacts were merged into <see cref="SurvivorId"/> and no longer exist: services re-point what they hold of
+/// <see cref="MergedIds"/> (timeline, statistics, consent) to the survivor.
+/// </summary>
+public sealed record ContactMerged(Guid SurvivorId, IReadOnlyList<Guid> MergedIds, ContactSnapshot Survivor, DateTimeOffset MergedAt);

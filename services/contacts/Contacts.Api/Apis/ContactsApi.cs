@@ -24,6 +24,7 @@ public static class ContactsApi
         api.MapDelete("/{id:guid}", DeleteContact).WithName(nameof(DeleteContact)).RequireAuthorization(Permissions.ContactsWrite);
         app.MapContactSearchApi();
         app.MapDuplicatesApi();
+        app.MapMergeApi();
         return app;
     }
 

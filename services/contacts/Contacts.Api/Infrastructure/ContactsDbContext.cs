@@ -42,6 +42,13 @@ public sealed class ContactsDbContext(DbContextOptions<ContactsDbContext> option
             contact.HasIndex(c => c.ExternalId).IsUnique().HasFilter("external_id IS NOT NULL");
             contact.HasIndex(c => new { c.Team, c.OwnerId });
         });
+        modelBuilder.Entity<ContactMerge>(merge =>
+        {
+            merge.Property(m => m.Id).ValueGeneratedNever();
+            merge.Property(m => m.FieldChoices).HasColumnType("jsonb");
+            merge.Property(m => m.MergedBy).HasMaxLength(ContactRules.ShortTextMaxLength);
+            merge.HasIndex(m => m.SurvivorId);
+        });
         modelBuilder.AddOutboxAndInbox();
     }
 }

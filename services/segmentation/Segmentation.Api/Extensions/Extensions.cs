@@ -14,6 +14,7 @@ public static class Extensions
             bus.AddConsumer<ContactCreatedConsumer>();
             bus.AddConsumer<ContactUpdatedConsumer>();
             bus.AddConsumer<ContactDeletedConsumer>();
+            bus.AddConsumer<ContactMergedConsumer>();
             bus.AddConsumer<OrderPlacedConsumer>();
         });
         builder.AddServiceDatabase<SegmentationDbContext>(ResourceNames.SegmentationDb);

@@ -30,6 +30,27 @@ public static class ContactProfileWriter
     public static Task ApplyContactDeletedAsync(this SegmentationDbContext db, Guid contactId, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"DELETE FROM contact_profiles WHERE contact_id = {contactId}", ct);
 
+    /// <summary>The merged contacts' purchase statistics move to the survivor; the merged entries leave the read model.</summary>
+    public static Task ApplyContactMergedAsync(this SegmentationDbContext db, Guid survivorId, Guid[] mergedIds, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"""
+            WITH gone AS (
+                DELETE FROM contact_profiles WHERE contact_id = ANY({mergedIds})
+                RETURNING order_count, total_spent, first_order_at, last_order_at
+            ), moved AS (
+                SELECT coalesce(sum(order_count), 0) AS orders, coalesce(sum(total_spent), 0) AS spent,
+                       min(first_order_at) AS first_order, max(last_order_at) AS last_order
+                FROM gone
+            )
+            UPDATE contact_profiles AS p SET
+                order_count = p.order_count + moved.orders,
+                total_spent = p.total_spent + moved.spent,
+                first_order_at = LEAST(p.first_order_at, moved.first_order),
+                last_order_at = GREATEST(p.last_order_at, moved.last_order),
+                updated_at = now()
+            FROM moved
+            WHERE p.contact_id = {survivorId}
+            """, ct);
+
     public static Task ApplyOrderAsync(this SegmentationDbContext db, Guid contactId, decimal total, DateTimeOffset orderedAt, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"""
             INSERT INTO contact_profiles (contact_id, order_count, total_spent, first_order_at, last_order_at, updated_at)

@@ -165,6 +165,44 @@ namespace CustomerBase.Contacts.Infrastructure.Migrations
                     b.ToTable("contacts", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerBase.Contacts.Model.ContactMerge", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FieldChoices")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("field_choices");
+
+                    b.Property<DateTimeOffset>("MergedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("merged_at");
+
+                    b.Property<string>("MergedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("merged_by");
+
+                    b.PrimitiveCollection<List<Guid>>("MergedIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("merged_ids");
+
+                    b.Property<Guid>("SurvivorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("survivor_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_contact_merge");
+
+                    b.HasIndex("SurvivorId")
+                        .HasDatabaseName("ix_contact_merge_survivor_id");
+
+                    b.ToTable("contact_merge", (string)null);
+                });
+
             modelBuilder.Entity("CustomerBase.Messaging.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")

@@ -20,3 +20,11 @@ public sealed class ContactDeletedConsumer(SegmentationDbContext db, ILogger<Con
     protected override Task HandleAsync(ContactDeleted message, ConsumeContext<ContactDeleted> context) =>
         Db.ApplyContactDeletedAsync(message.ContactId, context.CancellationToken);
 }
+
+/// <summary>Moves merged contacts' statistics to the survivor.</summary>
+public sealed class ContactMergedConsumer(SegmentationDbContext db, ILogger<ContactMergedConsumer> logger)
+    : InboxConsumer<SegmentationDbContext, ContactMerged>(db, logger)
+{
+    protected override Task HandleAsync(ContactMerged message, ConsumeContext<ContactMerged> context) =>
+        Db.ApplyContactMergedAsync(message.SurvivorId, [.. message.MergedIds], context.CancellationToken);
+}
