@@ -34,27 +34,39 @@ public static class ContactQueries
             else
             {
                 // Every word typed is the prefix of some name part: "iri smi" finds "irina petrovna smirnova".
+                // Three btree range scans per word, OR-ed in a bitmap.
                 foreach (var word in name.Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 {
-                    var pattern = EscapeLike(word) + "%";
-                    sql.Append(" AND (search_name LIKE ").Append(Parameter(pattern))
-                       .Append(" OR search_name LIKE ").Append(Parameter("% " + pattern)).Append(')');
+                    var pattern = Parameter(EscapeLike(word) + "%");
+                    sql.Append(" AND (first_name_key LIKE ").Append(pattern)
+                       .Append(" OR last_name_key LIKE ").Append(pattern)
+                       .Append(" OR middle_name_key LIKE ").Append(pattern).Append(')');
                 }
             }
         }
+        var exactChannel = false;
         if (filter.Email is { } email)
         {
             sql.Append(" AND email_keys @> ").Append(Parameter(new[] { email }));
+            exactChannel = true;
         }
         if (filter.Phone is { } phone)
         {
             sql.Append(" AND phones @> ").Append(Parameter(new[] { phone }));
+            exactChannel = true;
         }
         if (filter.Tag is { } tag)
         {
             sql.Append(" AND tags @> ").Append(Parameter(new[] { tag }));
         }
 
+        if (exactChannel)
+        {
+            // PostgreSQL cannot estimate array containment and guesses 0.5 % of the table, so with ORDER BY id LIMIT
+            // it walks the primary key and filters (100 ms at 200k rows). An e-mail or phone matches a handful:
+            // OFFSET 0 keeps this part a separate plan, which uses the GIN index; the few rows are then sorted.
+            sql.Append(" OFFSET 0");
+        }
         IQueryable<Contact> query = db.Contacts.FromSqlRaw(sql.ToString(), [.. parameters]);
         if (filter.OwnerId is { } owner)
         {

@@ -49,7 +49,11 @@ public sealed class Contact
     public int Version { get; set; }
 
     // Derived search keys, kept by ContactSearchKeys.Refresh: lower-case names and e-mails.
+    // Each name part has its own key so a word prefix is a btree range scan (text_pattern_ops), not a trigram scan.
     public string SearchName { get; set; } = "";
+    public string? FirstNameKey { get; set; }
+    public string? MiddleNameKey { get; set; }
+    public string? LastNameKey { get; set; }
     public List<string> EmailKeys { get; set; } = [];
 }
 

@@ -96,6 +96,9 @@ public static class ContactSearchKeys
     {
         c.SearchName = string.Join(' ', new[] { c.FirstName, c.MiddleName, c.LastName }.Where(n => !string.IsNullOrEmpty(n))).ToLowerInvariant();
         c.EmailKeys = c.Emails.Select(e => e.ToLowerInvariant()).ToList();
+        c.FirstNameKey = c.FirstName?.ToLowerInvariant();
+        c.MiddleNameKey = c.MiddleName?.ToLowerInvariant();
+        c.LastNameKey = c.LastName?.ToLowerInvariant();
     }
 }
 

@@ -58,6 +58,10 @@ namespace CustomerBase.Contacts.Infrastructure.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("first_name");
 
+                    b.Property<string>("FirstNameKey")
+                        .HasColumnType("text")
+                        .HasColumnName("first_name_key");
+
                     b.Property<string>("Gender")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
@@ -78,10 +82,18 @@ namespace CustomerBase.Contacts.Infrastructure.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("last_name");
 
+                    b.Property<string>("LastNameKey")
+                        .HasColumnType("text")
+                        .HasColumnName("last_name_key");
+
                     b.Property<string>("MiddleName")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("middle_name");
+
+                    b.Property<string>("MiddleNameKey")
+                        .HasColumnType("text")
+                        .HasColumnName("middle_name_key");
 
                     b.Property<string>("OwnerId")
                         .HasMaxLength(200)
@@ -139,6 +151,21 @@ namespace CustomerBase.Contacts.Infrastructure.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_contacts_external_id")
                         .HasFilter("external_id IS NOT NULL");
+
+                    b.HasIndex("FirstNameKey")
+                        .HasDatabaseName("ix_contacts_first_name_key");
+
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("FirstNameKey"), new[] { "text_pattern_ops" });
+
+                    b.HasIndex("LastNameKey")
+                        .HasDatabaseName("ix_contacts_last_name_key");
+
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("LastNameKey"), new[] { "text_pattern_ops" });
+
+                    b.HasIndex("MiddleNameKey")
+                        .HasDatabaseName("ix_contacts_middle_name_key");
+
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("MiddleNameKey"), new[] { "text_pattern_ops" });
 
                     b.HasIndex("Phones")
                         .HasDatabaseName("ix_contacts_phones");
