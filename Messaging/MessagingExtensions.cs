@@ -32,6 +32,9 @@ public static class MessagingExtensions
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<IInterceptor, OutboxSignalInterceptor>();
         builder.Services.AddHostedService<OutboxDispatcher<TDbContext>>();
+        builder.Services.AddOptions<MessageLogOptions>().BindConfiguration("MessageLog");
+        builder.Services.AddSingleton<MessageLogCleaner<TDbContext>>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<MessageLogCleaner<TDbContext>>());
 
         builder.Services.AddMassTransit(bus =>
         {

@@ -23,6 +23,8 @@ public static class MessagingModelBuilderExtensions
             outbox.HasIndex(m => new { m.NextAttemptAt, m.CreatedAt })
                 .HasDatabaseName("ix_outbox_messages_pending")
                 .HasFilter("sent_at IS NULL");
+            // The clean-up deletes sent rows by age.
+            outbox.HasIndex(m => m.SentAt).HasDatabaseName("ix_outbox_messages_sent").HasFilter("sent_at IS NOT NULL");
         });
 
         modelBuilder.Entity<InboxMessage>(inbox =>
@@ -30,6 +32,7 @@ public static class MessagingModelBuilderExtensions
             inbox.ToTable(InboxTable);
             inbox.HasKey(m => new { m.MessageId, m.Consumer });
             inbox.Property(m => m.Consumer).HasMaxLength(300);
+            inbox.HasIndex(m => m.ProcessedAt);
         });
 
         return modelBuilder;

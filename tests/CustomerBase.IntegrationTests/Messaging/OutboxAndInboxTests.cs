@@ -61,6 +61,42 @@ public sealed class OutboxAndInboxTests(MessagingFixture fixture) : IClassFixtur
         Assert.Equal(0, await ReceivedCountAsync(noteId));
     }
 
+    [Fact]
+    public async Task CleanUpRemovesOldSentAndInboxRowsAndKeepsUnsentOnes()
+    {
+        var now = DateTimeOffset.UtcNow;
+        OutboxMessage Row(DateTimeOffset created, DateTimeOffset? sent) => new()
+        {
+            Id = Guid.NewGuid(), MessageType = "x", Body = "{}", CreatedAt = created, SentAt = sent,
+            NextAttemptAt = now.AddYears(1), // never due: the dispatcher leaves these rows alone
+        };
+        var oldSent = Row(now.AddDays(-10), now.AddDays(-10));
+        var oldUnsent = Row(now.AddDays(-10), null);
+        var recentSent = Row(now, now);
+        var oldInbox = new InboxMessage { MessageId = Guid.NewGuid(), Consumer = "test", ProcessedAt = now.AddDays(-10) };
+        var recentInbox = new InboxMessage { MessageId = Guid.NewGuid(), Consumer = "test", ProcessedAt = now };
+        await using (var scope = fixture.Host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<NotesDbContext>();
+            db.AddRange(oldSent, oldUnsent, recentSent, oldInbox, recentInbox);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await fixture.Host.Services.GetRequiredService<MessageLogCleaner<NotesDbContext>>().CleanAsync(now.AddDays(-7), Ct);
+
+        await using (var scope = fixture.Host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<NotesDbContext>();
+            var outboxIds = await db.Set<OutboxMessage>().Select(m => m.Id).ToListAsync(Ct);
+            var inboxIds = await db.Set<InboxMessage>().Select(m => m.MessageId).ToListAsync(Ct);
+            Assert.DoesNotContain(oldSent.Id, outboxIds);
+            Assert.Contains(oldUnsent.Id, outboxIds);
+            Assert.Contains(recentSent.Id, outboxIds);
+            Assert.DoesNotContain(oldInbox.MessageId, inboxIds);
+            Assert.Contains(recentInbox.MessageId, inboxIds);
+        }
+    }
+
     private async Task WriteNoteAsync(Guid noteId)
     {
         await using var scope = fixture.Host.Services.CreateAsyncScope();

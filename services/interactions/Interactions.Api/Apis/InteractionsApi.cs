@@ -22,14 +22,22 @@ public static class InteractionsApi
         return app;
     }
 
-    public static async Task<Results<Created<InteractionResponse>, ValidationProblem>> RecordInteraction(
+    public static async Task<Results<Created<InteractionResponse>, ValidationProblem, ProblemHttpResult>> RecordInteraction(
         RecordInteractionRequest request, InteractionsDbContext db, ContactChecker contacts, CancellationToken ct)
     {
         var errors = InteractionValidator.Validate(request);
-        if (errors.IsEmpty && !await contacts.ExistsAsync(request.ContactId!.Value, ct))
+        if (errors.IsEmpty)
         {
-            // Unknown, or outside the caller's reach: the same answer, so neither can be probed.
-            errors.Add("contactId", "No such contact.");
+            switch (await contacts.ExistsAsync(request.ContactId!.Value, ct))
+            {
+                case null:
+                    return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                        title: "The contact cannot be checked right now; try again shortly.");
+                case false:
+                    // Unknown, or outside the caller's reach: the same answer, so neither can be probed.
+                    errors.Add("contactId", "No such contact.");
+                    break;
+            }
         }
         if (!errors.IsEmpty)
         {
