@@ -37,7 +37,7 @@ public static class ContactsApi
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
-        if (card.ExternalId is { } externalId && await db.Contacts.AnyAsync(c => c.ExternalId == externalId.Trim(), ct))
+        if (await ExternalIdTakenAsync(db, card.ExternalId, exceptId: null, ct))
         {
             return ExternalIdTaken();
         }
@@ -113,7 +113,7 @@ public static class ContactsApi
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
-        if (card.ExternalId is { } externalId && await db.Contacts.AnyAsync(c => c.ExternalId == externalId.Trim() && c.Id != id, ct))
+        if (await ExternalIdTakenAsync(db, card.ExternalId, exceptId: id, ct))
         {
             return ExternalIdTaken();
         }
@@ -157,6 +157,9 @@ public static class ContactsApi
         await cache.ForgetDeletedAsync(contact.Id);
         return TypedResults.NoContent();
     }
+
+    private static async Task<bool> ExternalIdTakenAsync(ContactsDbContext db, string? externalId, Guid? exceptId, CancellationToken ct) =>
+        externalId is not null && await db.Contacts.AnyAsync(c => c.ExternalId == externalId.Trim() && c.Id != exceptId, ct);
 
     private static ProblemHttpResult ExternalIdTaken() => TypedResults.Problem(
         statusCode: StatusCodes.Status409Conflict,

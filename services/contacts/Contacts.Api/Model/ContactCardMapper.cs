@@ -105,13 +105,13 @@ public static class ContactSearchKeys
 /// <summary>Which card fields differ between two versions: what ContactUpdated reports.</summary>
 public static class ContactChanges
 {
+    /// <remarks>Both sides are serialised as <see cref="ContactCard"/>, so identity, version and dates never count as changes.</remarks>
     public static IReadOnlyList<string> Between(ContactCard before, ContactCard after)
     {
         var beforeJson = System.Text.Json.JsonSerializer.SerializeToNode(before, ContactJson.Options)!.AsObject();
         var afterJson = System.Text.Json.JsonSerializer.SerializeToNode(after, ContactJson.Options)!.AsObject();
         return afterJson.Where(p => !System.Text.Json.Nodes.JsonNode.DeepEquals(p.Value, beforeJson[p.Key]))
             .Select(p => p.Key)
-            .Where(k => k is not ("updatedAt" or "version" or "createdAt" or "id"))
             .ToList();
     }
 }
