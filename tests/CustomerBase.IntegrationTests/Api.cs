@@ -9,9 +9,13 @@ public static class Api
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task<Guid> CreateContactAsync(this HttpClient gateway, string firstName, string? lastName = null)
+    public static Task<Guid> CreateContactAsync(this HttpClient gateway, string firstName, string? lastName = null) =>
+        gateway.CreateContactAsync(new { firstName, lastName });
+
+    /// <summary>Creates a contact from any card (an anonymous object in the API's shape) and returns its id.</summary>
+    public static async Task<Guid> CreateContactAsync(this HttpClient gateway, object card)
     {
-        using var response = await gateway.PostAsJsonAsync("/api/contacts", new { firstName, lastName }, TestContext.Current.CancellationToken);
+        using var response = await gateway.PostAsJsonAsync("/api/contacts", card, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         return body.GetProperty("id").GetGuid();

@@ -61,7 +61,7 @@ public sealed class ContactsTests(SystemFixture fixture)
     [Fact]
     public async Task PhoneWrittenInFiveWaysIsFoundByEachOfThem()
     {
-        var id = await CreateAsync(new { firstName = "Piotr", lastName = UniqueSurname(), phones = new[] { "+48 601 234 567" } });
+        var id = await _api.CreateContactAsync(new { firstName = "Piotr", lastName = UniqueSurname(), phones = new[] { "+48 601 234 567" } });
         string[] writtenForms = ["+48601234567", "+48 601-234-567", "+48 (601) 234-567", "(+48) 601 234 567", "+48.601.234.567"];
 
         foreach (var form in writtenForms)
@@ -75,7 +75,7 @@ public sealed class ContactsTests(SystemFixture fixture)
     public async Task NamePrefixEmailAndFuzzyNameFindTheContact()
     {
         var surname = UniqueSurname();
-        var id = await CreateAsync(new { firstName = "Anastasia", lastName = surname, emails = new[] { $"{surname}@Example.com" } });
+        var id = await _api.CreateContactAsync(new { firstName = "Anastasia", lastName = surname, emails = new[] { $"{surname}@Example.com" } });
 
         Assert.Equal([id], await SearchAsync($"q={surname[..5]}"));
         Assert.Equal([id], await SearchAsync($"q=anas%20{surname[..4]}"));
@@ -90,7 +90,7 @@ public sealed class ContactsTests(SystemFixture fixture)
         var ids = new List<Guid>();
         for (var i = 0; i < 5; i++)
         {
-            ids.Add(await CreateAsync(new { firstName = $"Kid{i}", lastName = surname }));
+            ids.Add(await _api.CreateContactAsync(new { firstName = $"Kid{i}", lastName = surname }));
         }
 
         var seen = new List<Guid>();
@@ -130,7 +130,7 @@ public sealed class ContactsTests(SystemFixture fixture)
     [Fact]
     public async Task StaleETagIsRejectedWith412()
     {
-        var location = new Uri($"/api/contacts/{await CreateAsync(new { firstName = "Olga" })}", UriKind.Relative);
+        var location = new Uri($"/api/contacts/{await _api.CreateContactAsync(new { firstName = "Olga" })}", UriKind.Relative);
         using var first = await PatchAsync(location, """{"lastName":"A"}""", "\"1\"");
 
         using var stale = await PatchAsync(location, """{"lastName":"B"}""", "\"1\"");
@@ -144,7 +144,7 @@ public sealed class ContactsTests(SystemFixture fixture)
     [Fact]
     public async Task OfConcurrentUpdatesWithTheSameETagExactlyOneWins()
     {
-        var location = new Uri($"/api/contacts/{await CreateAsync(new { firstName = "Boris" })}", UriKind.Relative);
+        var location = new Uri($"/api/contacts/{await _api.CreateContactAsync(new { firstName = "Boris" })}", UriKind.Relative);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => PatchAsync(location, $$"""{"lastName":"Writer{{i}}"}""", "\"1\"")));
 
@@ -170,7 +170,7 @@ public sealed class ContactsTests(SystemFixture fixture)
     [Fact]
     public async Task NulCharacterInAPatchGives400NamingTheField()
     {
-        var location = new Uri($"/api/contacts/{await CreateAsync(new { firstName = "Nul" })}", UriKind.Relative);
+        var location = new Uri($"/api/contacts/{await _api.CreateContactAsync(new { firstName = "Nul" })}", UriKind.Relative);
 
         using var response = await PatchAsync(location, """{"lastName":"a\u0000b"}""", "\"1\"");
 
@@ -191,7 +191,7 @@ public sealed class ContactsTests(SystemFixture fixture)
     public async Task DuplicateExternalIdGives409()
     {
         var externalId = "erp-" + Guid.NewGuid().ToString("N");
-        await CreateAsync(new { firstName = "Gleb", externalId });
+        await _api.CreateContactAsync(new { firstName = "Gleb", externalId });
 
         using var second = await _api.PostAsJsonAsync("/api/contacts", new { firstName = "Gleb", externalId }, Ct);
 
@@ -203,8 +203,8 @@ public sealed class ContactsTests(SystemFixture fixture)
     public async Task SalesManagerSeesTheirTeamsContactsOnly()
     {
         var surname = UniqueSurname();
-        var north = await CreateAsync(new { firstName = "North", lastName = surname, team = "north" });
-        var south = await CreateAsync(new { firstName = "South", lastName = surname, team = "south" });
+        var north = await _api.CreateContactAsync(new { firstName = "North", lastName = surname, team = "north" });
+        var south = await _api.CreateContactAsync(new { firstName = "South", lastName = surname, team = "south" });
         using var northManager = fixture.ClientFor(Roles.SalesManager, team: "north");
 
         using var own = await northManager.GetAsync($"/api/contacts/{north}", Ct);
@@ -235,8 +235,8 @@ public sealed class ContactsTests(SystemFixture fixture)
     public async Task BulkTagChangesAddAndRemoveTags()
     {
         var surname = UniqueSurname();
-        var a = await CreateAsync(new { firstName = "A", lastName = surname, tags = new[] { "old" } });
-        var b = await CreateAsync(new { firstName = "B", lastName = surname, tags = new[] { "old", "keep" } });
+        var a = await _api.CreateContactAsync(new { firstName = "A", lastName = surname, tags = new[] { "old" } });
+        var b = await _api.CreateContactAsync(new { firstName = "B", lastName = surname, tags = new[] { "old", "keep" } });
         var tag = "promo-" + surname.ToLowerInvariant();
 
         using var response = await _api.PostAsJsonAsync("/api/contacts/bulk-tags", new { contactIds = new[] { a, b }, add = new[] { tag }, remove = new[] { "old" } }, Ct);
@@ -251,7 +251,7 @@ public sealed class ContactsTests(SystemFixture fixture)
     [Fact]
     public async Task ReadsAfterAnUpdateOrADeleteSeeIt()
     {
-        var location = $"/api/contacts/{await CreateAsync(new { firstName = "Cached" })}";
+        var location = $"/api/contacts/{await _api.CreateContactAsync(new { firstName = "Cached" })}";
         await _api.GetFromJsonAsync<JsonElement>(location, Ct); // now in the cache
 
         using (await PatchAsync(new Uri(location, UriKind.Relative), """{"firstName":"Changed"}""", "\"1\"")) { }
@@ -271,11 +271,11 @@ public sealed class ContactsTests(SystemFixture fixture)
         var surname = UniqueSurname();
         var email = $"{surname}@example.com";
         var phone = "+4860" + Random.Shared.Next(1000000, 9999999);
-        var original = await CreateAsync(new { firstName = "Marta", lastName = surname, birthDate = "1985-03-03", emails = new[] { email }, phones = new[] { phone } });
-        var sameEmail = await CreateAsync(new { firstName = "M.", lastName = "Other", emails = new[] { email.ToUpperInvariant() } });
-        var samePhone = await CreateAsync(new { firstName = "Someone", phones = new[] { phone } });
-        var sameNameAndBirth = await CreateAsync(new { firstName = "Marta", lastName = surname, birthDate = "1985-03-03" });
-        var unrelated = await CreateAsync(new { firstName = "Marta", lastName = UniqueSurname() });
+        var original = await _api.CreateContactAsync(new { firstName = "Marta", lastName = surname, birthDate = "1985-03-03", emails = new[] { email }, phones = new[] { phone } });
+        var sameEmail = await _api.CreateContactAsync(new { firstName = "M.", lastName = "Other", emails = new[] { email.ToUpperInvariant() } });
+        var samePhone = await _api.CreateContactAsync(new { firstName = "Someone", phones = new[] { phone } });
+        var sameNameAndBirth = await _api.CreateContactAsync(new { firstName = "Marta", lastName = surname, birthDate = "1985-03-03" });
+        var unrelated = await _api.CreateContactAsync(new { firstName = "Marta", lastName = UniqueSurname() });
 
         var duplicates = await _api.GetFromJsonAsync<JsonElement>($"/api/contacts/{original}/duplicates", Ct);
 
@@ -287,7 +287,7 @@ public sealed class ContactsTests(SystemFixture fixture)
     [Fact]
     public async Task DeletedContactIsGone()
     {
-        var id = await CreateAsync(new { firstName = "Temp" });
+        var id = await _api.CreateContactAsync(new { firstName = "Temp" });
 
         using var deleted = await _api.DeleteAsync($"/api/contacts/{id}", Ct);
         using var read = await _api.GetAsync($"/api/contacts/{id}", Ct);
@@ -296,12 +296,6 @@ public sealed class ContactsTests(SystemFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
     }
 
-    private async Task<Guid> CreateAsync(object card)
-    {
-        using var response = await _api.PostAsJsonAsync("/api/contacts", card, Ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
-    }
 
     private async Task<List<Guid>> SearchAsync(string query)
     {

@@ -55,8 +55,8 @@ public sealed class ThroughTheGatewayTests(SystemFixture fixture)
     [Fact]
     public async Task MergeKeepsTheChosenValuesUnitesChannelsAndMovesStatistics()
     {
-        var survivor = await CreateAsync(new { firstName = "Anna", lastName = "Typo", emails = new[] { "anna@home.example" }, tags = new[] { "vip" } });
-        var duplicate = await CreateAsync(new { firstName = "Ann", lastName = "Correct", emails = new[] { "anna@work.example" }, phones = new[] { "+48601000111" }, tags = new[] { "b2b" } });
+        var survivor = await _gateway.CreateContactAsync(new { firstName = "Anna", lastName = "Typo", emails = new[] { "anna@home.example" }, tags = new[] { "vip" } });
+        var duplicate = await _gateway.CreateContactAsync(new { firstName = "Ann", lastName = "Correct", emails = new[] { "anna@work.example" }, phones = new[] { "+48601000111" }, tags = new[] { "b2b" } });
         await PlaceOrderAsync(duplicate, "M-1", ("SKU-9", 1, 40m));
         await _gateway.WaitForSegmentationEntryAsync(survivor);
         await _gateway.WaitForSegmentationEntryAsync(duplicate, e => e.GetProperty("orderCount").GetInt32() == 1);
@@ -81,8 +81,8 @@ public sealed class ThroughTheGatewayTests(SystemFixture fixture)
     [Fact]
     public async Task MergeNamingAFieldThatCannotBeChosenGives400()
     {
-        var survivor = await CreateAsync(new { firstName = "A" });
-        var other = await CreateAsync(new { firstName = "B" });
+        var survivor = await _gateway.CreateContactAsync(new { firstName = "A" });
+        var other = await _gateway.CreateContactAsync(new { firstName = "B" });
 
         using var response = await _gateway.PostAsJsonAsync($"/api/contacts/{survivor}/merge",
             new { mergedIds = new[] { other }, fields = new Dictionary<string, Guid> { ["emails"] = other } }, Ct);
@@ -91,12 +91,6 @@ public sealed class ThroughTheGatewayTests(SystemFixture fixture)
         Assert.True((await response.ReadProblemAsync()).GetProperty("errors").TryGetProperty("fields.emails", out _));
     }
 
-    private async Task<Guid> CreateAsync(object card)
-    {
-        using var response = await _gateway.PostAsJsonAsync("/api/contacts", card, Ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
-    }
 
     [Fact]
     public async Task OrdersUpdateThePurchaseStatistics()
@@ -199,8 +193,7 @@ public sealed class ThroughTheGatewayTests(SystemFixture fixture)
     [Fact]
     public async Task SalesManagerCannotRecordAnOrderForAnotherTeamsContact()
     {
-        using var created = await _gateway.PostAsJsonAsync("/api/contacts", new { firstName = "Theirs", team = "west" }, Ct);
-        var theirs = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        var theirs = await _gateway.CreateContactAsync(new { firstName = "Theirs", team = "west" });
         using var eastManager = fixture.ClientFor(CustomerBase.ServiceDefaults.Security.Roles.SalesManager, team: "east");
 
         using var response = await eastManager.PostAsJsonAsync("/api/interactions", Order(theirs), Ct);
