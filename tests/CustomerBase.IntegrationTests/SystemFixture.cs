@@ -14,6 +14,9 @@ public sealed class SystemFixture : IAsyncLifetime
     private readonly TemporaryDataDirectory _data = new("system");
 
     public const int RateLimitPermits = 300;
+
+    /// <summary>The largest import upload the test system accepts (small, so the 413 test sends little).</summary>
+    public const long ImportLimitBytes = 4 * 1024 * 1024;
     public static readonly TimeSpan RateLimitWindow = TimeSpan.FromSeconds(10);
 
     public CustomerBaseSystem System { get; private set; } = null!;
@@ -30,6 +33,8 @@ public sealed class SystemFixture : IAsyncLifetime
             {
                 ["RateLimiting__PermitsPerWindow"] = RateLimitPermits.ToString(),
                 ["RateLimiting__Window"] = RateLimitWindow.ToString(),
+                ["ContactsOptions__Import__MaxFileBytes"] = ImportLimitBytes.ToString(),
+                ["ContactsOptions__DefaultPhoneRegion"] = "PL",
             },
             Report = line => Console.WriteLine($"[system] {line}"),
         });

@@ -30,3 +30,12 @@ public sealed record ContactDeleted(Guid ContactId, DateTimeOffset DeletedAt);
 /// <see cref="MergedIds"/> (timeline, statistics, consent) to the survivor.
 /// </summary>
 public sealed record ContactMerged(Guid SurvivorId, IReadOnlyList<Guid> MergedIds, ContactSnapshot Survivor, DateTimeOffset MergedAt);
+
+/// <summary>
+/// Contacts created or changed by an import, up to 1,000 per message, so that a million-row import is a thousand
+/// messages rather than a million; every contact an import touches is in exactly one of them.
+/// </summary>
+public sealed record ContactsImported(Guid ImportId, IReadOnlyList<ImportedContact> Contacts, DateTimeOffset ImportedAt);
+
+/// <summary>One contact of a <see cref="ContactsImported"/> batch: created, or updated with the fields that changed.</summary>
+public sealed record ImportedContact(Guid ContactId, bool Created, IReadOnlyList<string> ChangedFields, ContactSnapshot Contact);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CustomerBase.Contacts.Contracts;
+using CustomerBase.Contacts.Import;
 using CustomerBase.Contacts.Infrastructure;
 using CustomerBase.Contacts.Model;
 using CustomerBase.Messaging;
@@ -25,6 +26,7 @@ public static class ContactsApi
         app.MapContactSearchApi();
         app.MapDuplicatesApi();
         app.MapMergeApi();
+        app.MapImportsApi();
         return app;
     }
 
@@ -44,7 +46,7 @@ public static class ContactsApi
 
         var now = DateTimeOffset.UtcNow;
         var contact = new Contact { Id = Guid.CreateVersion7(now), CreatedAt = now, UpdatedAt = now, Version = 1 };
-        contact.Apply(card, phones);
+        contact.Write(card, phones);
         db.Contacts.Add(contact);
         db.AddToOutbox(new ContactCreated(contact.Id, contact.ToSnapshot(), contact.CreatedAt));
         await db.SaveChangesAsync(ct);

@@ -1,4 +1,5 @@
 using CustomerBase.Contacts.Apis;
+using CustomerBase.Contacts.Import;
 using CustomerBase.Contacts.Infrastructure;
 using CustomerBase.Contacts.Model;
 using CustomerBase.Messaging;
@@ -21,6 +22,9 @@ public static class Extensions
         builder.Services.AddGrpc();
         builder.AddRedis();
         builder.Services.AddSingleton<ContactCache>();
+        builder.Services.AddSingleton<ContactImporter>();
+        builder.Services.AddSingleton<ImportQueue>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ImportQueue>());
         return builder;
     }
 }

@@ -1,12 +1,17 @@
+using System.Text.Json;
+using CustomerBase.Contacts.Import;
 using CustomerBase.Contacts.Model;
 using CustomerBase.Messaging;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace CustomerBase.Contacts.Infrastructure;
 
 public sealed class ContactsDbContext(DbContextOptions<ContactsDbContext> options) : DbContext(options)
 {
     public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
+    public DbSet<ImportRowError> ImportRowErrors => Set<ImportRowError>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -52,6 +57,28 @@ public sealed class ContactsDbContext(DbContextOptions<ContactsDbContext> option
             merge.Property(m => m.FieldChoices).HasColumnType("jsonb");
             merge.Property(m => m.MergedBy).HasMaxLength(ContactRules.ShortTextMaxLength);
             merge.HasIndex(m => m.SurvivorId);
+        });
+        modelBuilder.Entity<ImportJob>(job =>
+        {
+            job.Property(j => j.Id).ValueGeneratedNever();
+            job.Property(j => j.Status).HasConversion<string>().HasMaxLength(20);
+            job.Property(j => j.Format).HasMaxLength(10);
+            job.Property(j => j.FileName).HasMaxLength(ContactRules.ShortTextMaxLength);
+            job.Property(j => j.CreatedBy).HasMaxLength(ContactRules.ShortTextMaxLength);
+            job.Property(j => j.Team).HasMaxLength(ContactRules.ShortTextMaxLength);
+            job.Property(j => j.Settings).HasColumnType("jsonb").HasConversion(
+                s => JsonSerializer.Serialize(s, ContactJson.Options), s => JsonSerializer.Deserialize<ImportSettings>(s, ContactJson.Options)!);
+            job.Property(j => j.Columns).HasColumnType("jsonb").HasConversion(
+                c => JsonSerializer.Serialize(c, ContactJson.Options), c => JsonSerializer.Deserialize<Dictionary<string, string>>(c, ContactJson.Options)!,
+                new ValueComparer<Dictionary<string, string>>((a, b) => a!.SequenceEqual(b!), c => c.Count, c => new Dictionary<string, string>(c)));
+            job.Ignore(j => j.Percent);
+            job.HasIndex(j => new { j.CreatedBy, j.CreatedAt });
+            job.HasIndex(j => j.Status);
+        });
+        modelBuilder.Entity<ImportRowError>(error =>
+        {
+            error.Property(e => e.Id).UseIdentityAlwaysColumn();
+            error.HasIndex(e => new { e.ImportId, e.Row });
         });
         modelBuilder.AddOutboxAndInbox();
     }

@@ -39,6 +39,13 @@ public static class ContactCardMapper
     public static IReadOnlyList<string> Apply(this Contact c, ContactCard card, IReadOnlyList<string> normalizedPhones)
     {
         var before = c.ToResponse();
+        c.Write(card, normalizedPhones);
+        return ContactChanges.Between(before, c.ToResponse());
+    }
+
+    /// <summary>Writes a validated card onto the entity without working out what changed (a new contact, an import).</summary>
+    public static void Write(this Contact c, ContactCard card, IReadOnlyList<string> normalizedPhones)
+    {
         c.FirstName = Clean(card.FirstName);
         c.MiddleName = Clean(card.MiddleName);
         c.LastName = Clean(card.LastName);
@@ -69,7 +76,6 @@ public static class ContactCardMapper
         c.Team = Clean(card.Team);
         c.ExternalId = Clean(card.ExternalId);
         ContactSearchKeys.Refresh(c);
-        return ContactChanges.Between(before, c.ToResponse());
     }
 
     /// <summary>What events carry of a contact: see <see cref="ContactSnapshot"/>.</summary>

@@ -4,4 +4,27 @@ public sealed class ContactsOptions
 {
     /// <summary>The region a phone number written without a country code belongs to (ISO 3166 alpha-2).</summary>
     public string DefaultPhoneRegion { get; set; } = "US";
+
+    public ImportOptions Import { get; set; } = new();
+}
+
+/// <summary>Limits and tuning of customer-list imports (section <c>ContactsOptions:Import</c>).</summary>
+public sealed class ImportOptions
+{
+    /// <summary>Uploads larger than this are refused with 413 (the gateway allows up to 2 GiB on import routes).</summary>
+    public long MaxFileBytes { get; set; } = 1L << 30;
+
+    /// <summary>Where uploads wait for their job; deleted when the job ends.</summary>
+    public string Directory { get; set; } = Path.Combine(Path.GetTempPath(), "customerbase-imports");
+
+    /// <summary>Rows per transaction.</summary>
+    public int BatchSize { get; set; } = 5_000;
+
+    /// <summary>
+    /// A bulk load (secondary indexes rebuilt after the load, ADR 7) is used for a file of at least this many rows
+    /// when the base holds fewer than <see cref="BulkLoadMaxExistingShare"/> times as many contacts as the file.
+    /// </summary>
+    public long BulkLoadMinRows { get; set; } = 100_000;
+
+    public double BulkLoadMaxExistingShare { get; set; } = 0.5;
 }

@@ -15,6 +15,7 @@ public static class Extensions
             bus.AddConsumer<ContactUpdatedConsumer>();
             bus.AddConsumer<ContactDeletedConsumer>();
             bus.AddConsumer<ContactMergedConsumer>();
+            bus.AddConsumer<ContactsImportedConsumer>();
             bus.AddConsumer<OrderPlacedConsumer>();
         });
         builder.AddServiceDatabase<SegmentationDbContext>(ResourceNames.SegmentationDb);

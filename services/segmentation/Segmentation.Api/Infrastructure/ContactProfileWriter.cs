@@ -1,3 +1,4 @@
+using CustomerBase.Contacts.Contracts;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerBase.Segmentation.Infrastructure;
@@ -25,6 +26,28 @@ public static class ContactProfileWriter
             UPDATE contact_profiles SET first_name = {firstName}, last_name = {lastName}, updated_at = now()
             WHERE contact_id = {contactId}
             """, ct);
+
+    /// <summary>
+    /// A batch of imported contacts as one upsert over arrays: new ones enter the read model, updated ones get their
+    /// new names; a contact created by the import keeps the import's time as its creation time.
+    /// </summary>
+    public static Task ApplyContactsImportedAsync(this SegmentationDbContext db, IReadOnlyList<ImportedContact> contacts, DateTimeOffset importedAt, CancellationToken ct)
+    {
+        var ids = contacts.Select(c => c.ContactId).ToArray();
+        var firstNames = contacts.Select(c => c.Contact.FirstName).ToArray();
+        var lastNames = contacts.Select(c => c.Contact.LastName).ToArray();
+        var createdAt = contacts.Select(c => c.Created ? importedAt : (DateTimeOffset?)null).ToArray();
+        return db.Database.ExecuteSqlAsync($"""
+            INSERT INTO contact_profiles (contact_id, first_name, last_name, created_at, order_count, total_spent, updated_at)
+            SELECT i.id, i.first_name, i.last_name, i.created_at, 0, 0, now()
+            FROM unnest({ids}, {firstNames}, {lastNames}, {createdAt}) AS i(id, first_name, last_name, created_at)
+            ON CONFLICT (contact_id) DO UPDATE SET
+                first_name = excluded.first_name,
+                last_name = excluded.last_name,
+                created_at = coalesce(contact_profiles.created_at, excluded.created_at),
+                updated_at = now()
+            """, ct);
+    }
 
     /// <summary>A deleted contact leaves the read model, and so every audience.</summary>
     public static Task ApplyContactDeletedAsync(this SegmentationDbContext db, Guid contactId, CancellationToken ct) =>

@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using CustomerBase.ServiceDefaults;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CustomerBase.Bench.Scenarios;
+
+/// <summary>
+/// A customer list through the HTTP import to fully stored and searchable, against a raw binary COPY of the same rows
+/// into the same schema with the same indexes in the same run (the ceiling).
+/// Phase 1: --rows N (1,000,000) into an empty base. Phase 2: --extra M (100,000) new rows into the base phase 1 left.
+/// The file has realistic names, e-mails and phones written in several ways, ~1% rows repeating an earlier person
+/// (matched, not duplicated) and ~2% bad rows (reported). The contacts service's peak memory (VmHWM) is printed.
+/// </summary>
+public static class ContactsImport
+{
+    private static readonly string[] FirstNames =
+    [
+        "Anna", "Olga", "Maria", "Irina", "Elena", "Piotr", "Jan", "Adam", "Ivan", "Oleg", "Marta", "Ewa", "John", "Mary", "Lena",
+        "Sergey", "Pavel", "Tomasz", "Katarzyna", "Nina", "Agnieszka", "Dmitry", "Natalia", "Michał", "Zofia", "James", "Emma", "Olivia",
+    ];
+    private static readonly string[] Syllables = ["Ko", "wal", "ski", "no", "vak", "Smir", "nov", "pet", "rov", "ma", "zur", "lew", "and", "ers", "son", "gra", "bow", "czyk", "ten", "berg"];
+    private static readonly string[] Cities = ["Kraków", "Warszawa", "Gdańsk", "Moscow", "Kazan", "London", "Leeds", "Wrocław", "Poznań", "Riga"];
+    private const string Header = "First name,Last name,E-mail,Phone,Date of birth,City,Tags";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rows = IntOption(args, "--rows", 1_000_000);
+        var extra = IntOption(args, "--extra", 100_000);
+        var dir = Directory.CreateTempSubdirectory("contacts-import-");
+        try
+        {
+            var first = Path.Combine(dir.FullName, "first.csv");
+            var second = Path.Combine(dir.FullName, "second.csv");
+            var (firstGood, firstBad) = WriteFile(first, 0, rows);
+            var (secondGood, _) = WriteFile(second, rows + 1_000_000, extra);
+            Console.WriteLine($"Generated {rows:N0} rows ({new FileInfo(first).Length / 1e6:0} MB, {firstBad:N0} bad) and {extra:N0} rows.");
+
+            await using var bench = await BenchSystem.StartAsync();
+            var connectionString = bench.System.Postgres.ConnectionString(ResourceNames.ContactsDb);
+
+            // Phase 1: into an empty base.
+            var ceilingEmpty = await CopyCeilingAsync(connectionString, first, filledFromContacts: false);
+            var (importSeconds, job) = await ImportAsync(bench, first);
+            await EnsureSearchableAsync(bench, 0);
+            var contactsPid = bench.System.Service(ResourceNames.Contacts).ProcessId;
+            var peak1 = PeakMemoryMb(contactsPid);
+
+            // Phase 2: into the base phase 1 left (normal mode: indexes maintained row by row).
+            var ceilingFull = await CopyCeilingAsync(connectionString, second, filledFromContacts: true);
+            var (importSeconds2, job2) = await ImportAsync(bench, second);
+            await EnsureSearchableAsync(bench, rows + 1_000_000);
+            var peak2 = PeakMemoryMb(contactsPid);
+
+            Console.WriteLine();
+            Console.WriteLine("| phase | rows in file | created | updated | failed | import s | import rows/s | raw COPY rows/s | ratio |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+            Console.WriteLine($"| empty base | {rows:N0} | {job.GetProperty("created").GetInt64():N0} | {job.GetProperty("updated").GetInt64():N0} | {job.GetProperty("failed").GetInt64():N0} | {importSeconds:0.0} | {rows / importSeconds:N0} | {ceilingEmpty:N0} | {rows / importSeconds / ceilingEmpty:0.00} |");
+            Console.WriteLine($"| base of {job.GetProperty("created").GetInt64():N0} | {extra:N0} | {job2.GetProperty("created").GetInt64():N0} | {job2.GetProperty("updated").GetInt64():N0} | {job2.GetProperty("failed").GetInt64():N0} | {importSeconds2:0.0} | {extra / importSeconds2:N0} | {ceilingFull:N0} | {extra / importSeconds2 / ceilingFull:0.00} |");
+            Console.WriteLine();
+            Console.WriteLine($"contacts service peak memory (VmHWM): {peak1:N0} MB after phase 1, {peak2:N0} MB after phase 2");
+            Console.WriteLine($"expected good rows {firstGood:N0} / {secondGood:N0} (created + updated + unchanged); targets: ≥ 60,000 rows/s into an empty base; ≥ 0.7 × COPY into the full base; < 500 MB");
+            return 0;
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<(double Seconds, JsonElement Job)> ImportAsync(BenchSystem bench, string file)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var stream = File.OpenRead(file);
+        using var content = new StreamContent(stream, 1 << 16);
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        using var started = await bench.Http.PostAsync("/api/contacts/imports", content);
+        if (started.StatusCode != HttpStatusCode.Accepted)
+        {
+            throw new InvalidOperationException($"import refused: {(int)started.StatusCode} {await started.Content.ReadAsStringAsync()}");
+        }
+        var location = started.Headers.Location!;
+        var uploaded = clock.Elapsed.TotalSeconds;
+        while (true)
+        {
+            await Task.Delay(100);
+            var job = JsonDocument.Parse(await bench.Http.GetStringAsync(location)).RootElement;
+            var status = job.GetProperty("status").GetString();
+            if (status is "completed" or "failed")
+            {
+                if (status == "failed") throw new InvalidOperationException($"import failed: {job}");
+                Console.WriteLine($"  import of {Path.GetFileName(file)}: upload {uploaded:0.0} s, done at {clock.Elapsed.TotalSeconds:0.0} s");
+                return (clock.Elapsed.TotalSeconds, job);
+            }
+        }
+    }
+
+    /// <summary>The first person of the file is found by e-mail, phone and name through the API.</summary>
+    private static async Task EnsureSearchableAsync(BenchSystem bench, int offset)
+    {
+        var i = offset + 1;
+        foreach (var query in new[] { $"email={Uri.EscapeDataString(Email(i))}", $"phone=%2B{Phone(i)[1..]}", $"q={Uri.EscapeDataString(LastName(i))}" })
+        {
+            var page = JsonDocument.Parse(await bench.Http.GetStringAsync($"/api/contacts?{query}")).RootElement;
+            if (page.GetProperty("items").GetArrayLength() == 0) throw new InvalidOperationException($"not searchable: {query}");
+        }
+    }
+
+    /// <summary>
+    /// Rows per second of a binary COPY of the file's good rows, as the import would store them, into a table with
+    /// the contacts schema and every index: empty, or holding a copy of the current contacts.
+    /// </summary>
+    private static async Task<double> CopyCeilingAsync(string connectionString, string file, bool filledFromContacts)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await Execute(connection, "DROP TABLE IF EXISTS copy_ceiling; CREATE TABLE copy_ceiling (LIKE contacts INCLUDING ALL)");
+        if (filledFromContacts)
+        {
+            await Execute(connection, "INSERT INTO copy_ceiling SELECT * FROM contacts");
+            await Execute(connection, "VACUUM ANALYZE copy_ceiling");
+        }
+        var rows = File.ReadLines(file).Skip(1).Select(l => l.Split(',')).Where(IsGood).ToList();
+        var clock = Stopwatch.StartNew();
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY copy_ceiling (id, first_name, last_name, emails, phones, email_keys, search_name, first_name_key, last_name_key, birth_date, addresses, tags, interests, created_at, updated_at, version, demographics, source, important_dates, messengers) FROM STDIN (FORMAT BINARY)"))
+        {
+            var now = DateTimeOffset.UtcNow;
+            foreach (var r in rows)
+            {
+                await copy.StartRowAsync();
+                await copy.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                await copy.WriteAsync(r[0], NpgsqlDbType.Text);
+                await copy.WriteAsync(r[1], NpgsqlDbType.Text);
+                await copy.WriteAsync(new[] { r[2] }, NpgsqlDbType.Array | NpgsqlDbType.Text);
+                await copy.WriteAsync(new[] { "+" + new string(r[3].Where(char.IsDigit).ToArray()) }, NpgsqlDbType.Array | NpgsqlDbType.Text);
+                await copy.WriteAsync(new[] { r[2].ToLowerInvariant() }, NpgsqlDbType.Array | NpgsqlDbType.Text);
+                await copy.WriteAsync($"{r[0]} {r[1]}".ToLowerInvariant(), NpgsqlDbType.Text);
+                await copy.WriteAsync(r[0].ToLowerInvariant(), NpgsqlDbType.Text);
+                await copy.WriteAsync(r[1].ToLowerInvariant(), NpgsqlDbType.Text);
+                await copy.WriteAsync(DateOnly.ParseExact(r[4], "yyyy-MM-dd", CultureInfo.InvariantCulture), NpgsqlDbType.Date);
+                await copy.WriteAsync($"[{{\"Kind\":\"postal\",\"City\":\"{r[5]}\"}}]", NpgsqlDbType.Jsonb);
+                await copy.WriteAsync(r[6].Split(';', StringSplitOptions.RemoveEmptyEntries), NpgsqlDbType.Array | NpgsqlDbType.Text);
+                await copy.WriteAsync(Array.Empty<string>(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz);
+                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz);
+                await copy.WriteAsync(1, NpgsqlDbType.Integer);
+                await copy.WriteAsync("{}", NpgsqlDbType.Jsonb);
+                await copy.WriteAsync("{}", NpgsqlDbType.Jsonb);
+                await copy.WriteAsync("[]", NpgsqlDbType.Jsonb);
+                await copy.WriteAsync("[]", NpgsqlDbType.Jsonb);
+            }
+            await copy.CompleteAsync();
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        await Execute(connection, "DROP TABLE copy_ceiling");
+        Console.WriteLine($"  raw COPY of {rows.Count:N0} rows into {(filledFromContacts ? "a copy of the base" : "an empty table")} with every index: {seconds:0.0} s");
+        return rows.Count / seconds;
+    }
+
+    private static bool IsGood(string[] r) => r.Length == 7 && r[2].Contains('@') && r[4].Length == 10 && r[4][4] == '-';
+
+    /// <summary>Writes the file; returns how many rows are good and how many bad.</summary>
+    private static (int Good, int Bad) WriteFile(string path, int offset, int rows)
+    {
+        var random = new Random(offset + 7);
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
+        writer.WriteLine(Header);
+        int good = 0, bad = 0;
+        for (var n = 1; n <= rows; n++)
+        {
+            // ~1% repeat an earlier person of this file with another tag: the import matches them by e-mail.
+            var i = offset + (n > 100 && random.Next(100) == 0 ? random.Next(1, n) : n);
+            var email = Email(i);
+            var birth = new DateOnly(1950, 1, 1).AddDays(i % 20000).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var kind = random.Next(100);
+            if (kind < 1) { email = email.Replace("@", " at "); bad++; }          // not an e-mail
+            else if (kind < 2) { birth = "31.02.1990"; bad++; }                  // no such date
+            else good++;
+            writer.Write(FirstNames[i % FirstNames.Length]); writer.Write(',');
+            writer.Write(LastName(i)); writer.Write(',');
+            writer.Write(email); writer.Write(',');
+            writer.Write(PhoneWritten(i, random.Next(4))); writer.Write(',');
+            writer.Write(birth); writer.Write(',');
+            writer.Write(Cities[i % Cities.Length]); writer.Write(',');
+            writer.WriteLine(i % 7 == 0 ? "vip;newsletter" : i % 3 == 0 ? "newsletter" : "");
+        }
+        return (good, bad);
+    }
+
+    private static string LastName(int i) =>
+        Syllables[i % 20] + Syllables[(i / 20) % 20].ToLowerInvariant() + Syllables[(i / 400) % 20].ToLowerInvariant() + Syllables[(i / 8000) % 20].ToLowerInvariant();
+
+    private static string Email(int i) => $"{FirstNames[i % FirstNames.Length].ToLowerInvariant()}.{LastName(i).ToLowerInvariant()}{i}@example.com";
+
+    private static string Phone(int i) => $"+48{600_000_000 + i % 100_000_000}";
+
+    private static string PhoneWritten(int i, int form)
+    {
+        var digits = Phone(i)[3..];
+        return form switch
+        {
+            0 => Phone(i),
+            1 => $"+48 {digits[..3]} {digits[3..6]} {digits[6..]}",
+            2 => $"0048-{digits[..3]}-{digits[3..6]}-{digits[6..]}",
+            _ => $"(+48) {digits}",
+        };
+    }
+
+    private static long PeakMemoryMb(int? pid)
+    {
+        if (pid is null) return -1;
+        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? -1 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static int IntOption(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) ? value : fallback;
+    }
+}

@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Text;
+using System.Threading.Channels;
+using CustomerBase.Contacts.Apis;
+using CustomerBase.Contacts.Infrastructure;
+using CustomerBase.Contacts.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CustomerBase.Contacts.Import;
+
+/// <summary>
+/// Runs one import job: reads and checks rows on one task while the previous batch is written on another, so
+/// parsing and PostgreSQL work side by side; memory holds two batches at most, whatever the file's size.
+/// A failed row never stops the rest; a file that cannot be read at all fails the job with the reason.
+/// </summary>
+public sealed class ContactImporter(
+    IServiceScopeFactory scopes, ContactValidator validator, ContactCache cache, IOptions<ContactsOptions> options, ILogger<ContactImporter> logger)
+{
+    private ImportOptions Options => options.Value.Import;
+
+    public async Task RunAsync(Guid jobId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ContactsDbContext>();
+        var job = await db.ImportJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, ct);
+        if (job is not { Status: ImportStatus.Queued })
+        {
+            return;
+        }
+        var path = ImportUploads.PathOf(Options, jobId);
+        var clock = Stopwatch.StartNew();
+        job.Status = ImportStatus.Running;
+        job.StartedAt = DateTimeOffset.UtcNow;
+        await SaveStateAsync(db, job, ct);
+        logger.LogInformation("Import {ImportId} started ({Format}, {Bytes} bytes)", job.Id, job.Format, job.FileBytes);
+
+        try
+        {
+            await ImportAsync(db, job, path, ct);
+            job.Status = ImportStatus.Completed;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or Sylvan.Data.Csv.CsvFormatException or DecoderFallbackException
+                                       or MiniExcelLibs.Exceptions.ExcelInvalidCastException or System.Xml.XmlException)
+        {
+            // The file itself is unreadable from here on; the rows before stay imported and reported.
+            job.Status = ImportStatus.Failed;
+            job.FailureReason = $"The file could not be read as {job.Format.ToUpperInvariant()} after row {job.RowsRead + 1}: {ex.GetType().Name}.";
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Import {ImportId} failed", job.Id);
+            job.Status = ImportStatus.Failed;
+            job.FailureReason = "The import stopped on an internal error; the rows counted so far are stored.";
+        }
+        finally
+        {
+            if (job.DroppedIndexes.Count > 0)
+            {
+                await RebuildIndexesAsync(db, job, CancellationToken.None);
+            }
+        }
+        job.FinishedAt = DateTimeOffset.UtcNow;
+        await SaveStateAsync(db, job, CancellationToken.None);
+        ImportUploads.Delete(Options, jobId);
+        logger.LogInformation("Import {ImportId} {Status} in {Seconds:0.0} s: {Rows} rows, {Created} created, {Updated} updated, {Failed} failed",
+            job.Id, job.Status, clock.Elapsed.TotalSeconds, job.RowsRead, job.Created, job.Updated, job.Failed);
+    }
+
+    /// <summary>Rebuilds indexes a crashed bulk load left dropped (called at start-up).</summary>
+    public async Task RepairAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ContactsDbContext>();
+        foreach (var job in await db.ImportJobs.AsNoTracking().Where(j => j.Status == ImportStatus.Running).ToListAsync(ct))
+        {
+            if (job.DroppedIndexes.Count > 0)
+            {
+                await RebuildIndexesAsync(db, job, ct);
+            }
+            job.Status = ImportStatus.Failed;
+            job.FailureReason = "The service restarted during the import; the rows counted so far are stored. Upload the file again to import the rest (rows already imported are matched, not duplicated, when they have an e-mail, phone or external id).";
+            job.FinishedAt = DateTimeOffset.UtcNow;
+            await SaveStateAsync(db, job, ct);
+            ImportUploads.Delete(Options, job.Id);
+        }
+    }
+
+    private async Task ImportAsync(ContactsDbContext db, ImportJob job, string path, CancellationToken ct)
+    {
+        using var reader = ImportFileReader.Open(path, job.Format, job.Settings);
+        var plan = ImportColumnPlan.For(reader.Headers, job.Settings.Mapping);
+        job.Columns = plan.Columns();
+        job.IgnoredColumns = [.. plan.IgnoredColumns];
+        await SaveStateAsync(db, job, ct);
+        if (job.Columns.Count == 0)
+        {
+            throw new InvalidDataException("No column was recognised.");
+        }
+
+        var batches = Channel.CreateBounded<ImportBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var parser = new ImportRowParser(plan, job.Settings, validator);
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var reading = Task.Run(() => ReadBatchesAsync(reader, parser, job, batches.Writer, stopReading.Token), ct);
+
+        await db.Database.OpenConnectionAsync(ct);
+        // The key look-ups are thousands of cheap index probes that the planner costs as huge: JIT would compile
+        // them for longer than they run. The setting ends with the connection (reset when it returns to the pool).
+        await db.Database.ExecuteSqlRawAsync("SET jit = off", ct);
+        var keys = new ImportKeys();
+        ImportBatchWriter? writer = null;
+        try
+        {
+            await foreach (var batch in batches.Reader.ReadAllAsync(ct))
+            {
+                writer ??= await StartWritingAsync(db, job, keys, batch, ct);
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var updated = await writer.WriteAsync(db, batch, ct);
+                await transaction.CommitAsync(ct);
+                await Task.WhenAll(updated.Select(c => cache.StoreAsync(c.ToResponse())));
+            }
+        }
+        catch
+        {
+            await stopReading.CancelAsync(); // the reader may be waiting for room in the channel
+            throw;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+        await reading; // an unreadable file surfaces here, after the rows before it were written
+    }
+
+    /// <summary>Decides, on the first batch, whether this is a bulk load: then drops the secondary indexes and loads the base's keys.</summary>
+    private async Task<ImportBatchWriter> StartWritingAsync(ContactsDbContext db, ImportJob job, ImportKeys keys, ImportBatch first, CancellationToken ct)
+    {
+        var rowsSoFar = Math.Max(1, first.RowsRead);
+        var estimatedRows = first.BytesRead >= job.FileBytes ? rowsSoFar : job.FileBytes * rowsSoFar / Math.Max(1, first.BytesRead);
+        var bulk = false;
+        if (estimatedRows >= Options.BulkLoadMinRows)
+        {
+            var existing = await db.Contacts.LongCountAsync(ct);
+            bulk = existing < estimatedRows * Options.BulkLoadMaxExistingShare;
+        }
+        if (bulk)
+        {
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            job.DroppedIndexes = await ImportIndexes.SecondaryDefinitionsAsync(connection, ct);
+            await SaveStateAsync(db, job, ct); // recorded first, so a crash in between is repaired at the next start
+            await ImportIndexes.DropAsync(connection, job.DroppedIndexes, ct);
+            var visible = job.RestrictedToTeam
+                ? db.Contacts.Where(c => c.OwnerId == job.CreatedBy || (job.Team != null && c.Team == job.Team))
+                : db.Contacts;
+            await foreach (var contact in visible.AsNoTracking().Select(c => new Contact { Id = c.Id, ExternalId = c.ExternalId, EmailKeys = c.EmailKeys, Phones = c.Phones }).AsAsyncEnumerable().WithCancellation(ct))
+            {
+                keys.Add(contact);
+            }
+            logger.LogInformation("Import {ImportId} is a bulk load of about {Rows} rows; {Indexes} indexes rebuilt at the end", job.Id, estimatedRows, job.DroppedIndexes.Count);
+        }
+        return new ImportBatchWriter(job, validator, keys, bulk);
+    }
+
+    private async Task ReadBatchesAsync(ImportFileReader reader, ImportRowParser parser, ImportJob job, ChannelWriter<ImportBatch> output, CancellationToken ct)
+    {
+        try
+        {
+            var candidates = new List<ImportCandidate>(Options.BatchSize);
+            var errors = new List<ImportRowError>();
+            var rowErrors = new List<(string? Column, string Reason)>();
+            long rows = 0;
+            foreach (var row in reader.Rows())
+            {
+                rows++;
+                rowErrors.Clear();
+                if (parser.Parse(row, rowErrors) is { } candidate)
+                {
+                    candidates.Add(candidate);
+                }
+                else
+                {
+                    errors.AddRange(rowErrors.Select(e => new ImportRowError { ImportId = job.Id, Row = row.Number, Column = e.Column, Reason = e.Reason }));
+                }
+                if (rows == Options.BatchSize)
+                {
+                    await output.WriteAsync(new ImportBatch(candidates, errors, rows, reader.BytesRead), ct);
+                    (candidates, errors, rows) = (new List<ImportCandidate>(Options.BatchSize), [], 0);
+                }
+            }
+            await output.WriteAsync(new ImportBatch(candidates, errors, rows, reader.BytesRead), ct);
+        }
+        finally
+        {
+            // Completed without the error: the writer finishes the rows it has, then the error surfaces from this task.
+            output.Complete();
+        }
+    }
+
+    private async Task RebuildIndexesAsync(ContactsDbContext db, ImportJob job, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var dataSource = NpgsqlDataSource.Create(db.Database.GetConnectionString()!);
+        await ImportIndexes.RebuildAsync(dataSource, job.DroppedIndexes, ct);
+        job.DroppedIndexes = [];
+        await SaveStateAsync(db, job, ct);
+        logger.LogInformation("Import {ImportId} rebuilt the contacts indexes in {Seconds:0.0} s", job.Id, clock.Elapsed.TotalSeconds);
+    }
+
+    private static Task SaveStateAsync(ContactsDbContext db, ImportJob job, CancellationToken ct) =>
+        db.ImportJobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.Status, job.Status)
+            .SetProperty(j => j.StartedAt, job.StartedAt)
+            .SetProperty(j => j.FinishedAt, job.FinishedAt)
+            .SetProperty(j => j.FailureReason, job.FailureReason)
+            .SetProperty(j => j.Columns, job.Columns)
+            .SetProperty(j => j.IgnoredColumns, job.IgnoredColumns)
+            .SetProperty(j => j.DroppedIndexes, job.DroppedIndexes), ct);
+}

@@ -1,0 +1,264 @@
+using CustomerBase.Contacts.Apis;
+using CustomerBase.Contacts.Contracts;
+using CustomerBase.Contacts.Infrastructure;
+using CustomerBase.Contacts.Model;
+using CustomerBase.Messaging;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CustomerBase.Contacts.Import;
+
+/// <summary>Rows parsed from the file, with the rows that already failed; written as one transaction.</summary>
+public sealed record ImportBatch(List<ImportCandidate> Candidates, List<ImportRowError> Errors, long RowsRead, long BytesRead);
+
+/// <summary>
+/// Writes one batch: matches each row to an existing contact (by the job's keys, in order), lays the row over it or
+/// creates a new contact, then in one transaction copies the result into a staging table, inserts and updates from it,
+/// records the rejected rows and the job's counters, and puts the <see cref="ContactsImported"/> events in the outbox.
+/// An update only applies to the version that was read, so a contact edited meanwhile is reported, not overwritten.
+/// </summary>
+public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator, ImportKeys keys, bool bulkLoad)
+{
+    public const int ContactsPerEvent = 1_000;
+
+    private readonly IReadOnlyList<string> matchOn = job.Settings.MatchOn;
+
+    /// <summary>Writes the batch inside the caller's transaction; returns the existing contacts it updated (for the cache).</summary>
+    public async Task<IReadOnlyList<Contact>> WriteAsync(ContactsDbContext db, ImportBatch batch, CancellationToken ct)
+    {
+        var errors = batch.Errors;
+        var found = bulkLoad ? new Dictionary<Guid, Contact>() : await FindExistingAsync(db, batch.Candidates, ct);
+        var touched = new Dictionary<Guid, Touched>();
+        var now = DateTimeOffset.UtcNow;
+        long unchanged = 0;
+
+        foreach (var candidate in batch.Candidates)
+        {
+            var target = await MatchAsync(db, candidate, touched, found, ct);
+            if (target is null)
+            {
+                if (candidate.MissingFirstName)
+                {
+                    errors.Add(Error(candidate.Row, candidate.Sources.ColumnFor("firstName"), "A new contact needs a first name, and no existing contact matched this row."));
+                    continue;
+                }
+                var contact = new Contact { Id = Guid.CreateVersion7(now), CreatedAt = now, UpdatedAt = now, Version = 1 };
+                contact.Write(Owned(candidate.Card), candidate.Phones);
+                touched[contact.Id] = new Touched(contact, ExpectedVersion: 0, [], candidate.Row);
+                keys.Add(contact);
+                continue;
+            }
+
+            var card = ImportOverlay.Over(target.ToResponse(), Owned(candidate.Card));
+            var problems = validator.Validate(card, out var phones);
+            if (!problems.IsEmpty)
+            {
+                errors.AddRange(problems.ToDictionary().SelectMany(p => p.Value.Select(reason => Error(candidate.Row, candidate.Sources.ColumnFor(p.Key), reason))));
+                continue;
+            }
+            var changes = target.Apply(card, phones);
+            if (changes.Count == 0)
+            {
+                unchanged++;
+                continue;
+            }
+            if (!touched.TryGetValue(target.Id, out var entry))
+            {
+                entry = new Touched(target, ExpectedVersion: target.Version, [], candidate.Row);
+                target.Version++;
+                target.UpdatedAt = now;
+                touched[target.Id] = entry;
+            }
+            entry.Changes.UnionWith(changes);
+            entry.Rows++;
+            keys.Add(target);
+        }
+
+        var all = touched.Values.ToList();
+        var written = await SaveAsync(db, all, ct);
+        var saved = all.Where(t => written.Contains(t.Contact.Id)).ToList();
+        foreach (var t in all.Where(t => !written.Contains(t.Contact.Id)))
+        {
+            errors.Add(Error(t.FirstRow, null, t.ExpectedVersion == 0
+                ? "Another contact took this row's external id during the import."
+                : "The contact was changed by someone else during the import; import the row again."));
+        }
+        foreach (var chunk in saved.Chunk(ContactsPerEvent))
+        {
+            db.AddToOutbox(new ContactsImported(job.Id,
+                chunk.Select(t => new ImportedContact(t.Contact.Id, t.ExpectedVersion == 0, [.. t.Changes], t.Contact.ToSnapshot())).ToList(), now));
+        }
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+
+        // A row counts as updated when it changed a contact, including one an earlier row of the file created.
+        await RecordAsync(db, batch, errors, saved.LongCount(t => t.ExpectedVersion == 0), saved.Sum(t => (long)t.Rows), unchanged, ct);
+        return saved.Where(t => t.ExpectedVersion != 0).Select(t => t.Contact).ToList();
+    }
+
+    /// <summary>The contact a row belongs to: one already touched in this batch, one the import created earlier, or one in the base.</summary>
+    private async Task<Contact?> MatchAsync(
+        ContactsDbContext db, ImportCandidate candidate, Dictionary<Guid, Touched> touched, Dictionary<Guid, Contact> found, CancellationToken ct)
+    {
+        foreach (var (kind, key) in ImportKeys.Of(candidate, matchOn))
+        {
+            if (keys.Find(kind, key) is not { } id)
+            {
+                continue;
+            }
+            if (touched.TryGetValue(id, out var seen))
+            {
+                if (ImportKeys.Has(seen.Contact, kind, key)) return seen.Contact;
+                continue;
+            }
+            if (!found.TryGetValue(id, out var contact))
+            {
+                // Created by an earlier batch of this import, or (bulk load) in the base before it.
+                contact = await db.Contacts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+                if (contact is not null) found[id] = contact;
+            }
+            if (contact is not null && ImportKeys.Has(contact, kind, key))
+            {
+                return contact;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The contacts in the base that share a key with any row of the batch, in one query using the GIN and unique
+    /// indexes. Only contacts the importer may see are candidates for an update.
+    /// </summary>
+    private async Task<Dictionary<Guid, Contact>> FindExistingAsync(ContactsDbContext db, List<ImportCandidate> candidates, CancellationToken ct)
+    {
+        var externalIds = new List<string>();
+        var emails = new List<string>();
+        var phones = new List<string>();
+        foreach (var candidate in candidates)
+        {
+            foreach (var (kind, key) in ImportKeys.Of(candidate, matchOn))
+            {
+                (kind == 'x' ? externalIds : kind == 'e' ? emails : phones).Add(key);
+            }
+        }
+        if (externalIds.Count + emails.Count + phones.Count == 0)
+        {
+            return [];
+        }
+        // One index probe per key. "email_keys && @emails" would be one query too, but with thousands of keys
+        // PostgreSQL estimates that every row matches and scans the table (30 s at a million contacts).
+        var query = db.Contacts.FromSqlRaw("""
+            SELECT * FROM contacts WHERE id IN (
+                SELECT c.id FROM unnest(@external_ids) AS k(key) CROSS JOIN LATERAL (SELECT id FROM contacts WHERE external_id = k.key OFFSET 0) AS c
+                UNION ALL
+                SELECT c.id FROM unnest(@emails) AS k(key) CROSS JOIN LATERAL (SELECT id FROM contacts WHERE email_keys @> ARRAY[k.key] OFFSET 0) AS c
+                UNION ALL
+                SELECT c.id FROM unnest(@phones) AS k(key) CROSS JOIN LATERAL (SELECT id FROM contacts WHERE phones @> ARRAY[k.key] OFFSET 0) AS c)
+            """,
+            new NpgsqlParameter("external_ids", externalIds.ToArray()),
+            new NpgsqlParameter("emails", emails.ToArray()),
+            new NpgsqlParameter("phones", phones.ToArray())).AsNoTracking();
+        if (job.RestrictedToTeam)
+        {
+            query = job.Team is null
+                ? query.Where(c => c.OwnerId == job.CreatedBy)
+                : query.Where(c => c.OwnerId == job.CreatedBy || c.Team == job.Team);
+        }
+        // The oldest contact wins when a key is shared by duplicates already in the base.
+        var contacts = (await query.ToListAsync(ct)).OrderBy(c => c.Id).ToList();
+        foreach (var contact in contacts)
+        {
+            keys.Add(contact);
+        }
+        return contacts.ToDictionary(c => c.Id);
+    }
+
+    private ContactCard Owned(ContactCard card) => job.RestrictedToTeam ? card with { OwnerId = job.CreatedBy, Team = job.Team } : card;
+
+    private static async Task<HashSet<Guid>> SaveAsync(ContactsDbContext db, List<Touched> touched, CancellationToken ct)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using (var staging = new NpgsqlCommand(
+            "CREATE TEMP TABLE IF NOT EXISTS import_staging (LIKE contacts INCLUDING DEFAULTS) ON COMMIT DELETE ROWS", connection))
+        {
+            await staging.ExecuteNonQueryAsync(ct);
+        }
+        var written = new HashSet<Guid>();
+        if (touched.Count == 0)
+        {
+            return written;
+        }
+        await using (var copy = await connection.BeginBinaryImportAsync($"COPY import_staging ({ContactCopy.Columns}) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var t in touched)
+            {
+                ContactCopy.Write(copy, t.Contact);
+            }
+            await copy.CompleteAsync(ct);
+        }
+        // New contacts have version 1; ON CONFLICT skips one whose external id was taken since the batch was matched.
+        await ReadIdsAsync(connection, $"""
+            INSERT INTO contacts ({ContactCopy.Columns}) SELECT {ContactCopy.Columns} FROM import_staging WHERE version = 1
+            ON CONFLICT DO NOTHING RETURNING id
+            """, written, ct);
+        var updates = ContactCopy.Columns.Split(", ").Where(c => c is not "id" and not "created_at").Select(c => $"{c} = s.{c}");
+        await ReadIdsAsync(connection, $"""
+            UPDATE contacts AS c SET {string.Join(", ", updates)}
+            FROM import_staging AS s
+            WHERE c.id = s.id AND s.version > 1 AND c.version = s.version - 1
+            RETURNING c.id
+            """, written, ct);
+        return written;
+    }
+
+    private async Task RecordAsync(ContactsDbContext db, ImportBatch batch, List<ImportRowError> errors, long created, long updated, long unchanged, CancellationToken ct)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        if (errors.Count > 0)
+        {
+            await using var copy = await connection.BeginBinaryImportAsync("COPY import_row_errors (import_id, row, \"column\", reason) FROM STDIN (FORMAT BINARY)", ct);
+            foreach (var error in errors)
+            {
+                copy.StartRow();
+                copy.Write(job.Id, NpgsqlDbType.Uuid);
+                copy.Write(error.Row, NpgsqlDbType.Bigint);
+                if (error.Column is null) copy.WriteNull(); else copy.Write(error.Column, NpgsqlDbType.Text);
+                copy.Write(error.Reason, NpgsqlDbType.Text);
+            }
+            await copy.CompleteAsync(ct);
+        }
+        var failedRows = errors.Select(e => e.Row).Distinct().LongCount();
+        job.RowsRead += batch.RowsRead;
+        job.Created += created;
+        job.Updated += updated;
+        job.Unchanged += unchanged;
+        job.Failed += failedRows;
+        job.BytesRead = batch.BytesRead;
+        await db.ImportJobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.RowsRead, job.RowsRead)
+            .SetProperty(j => j.Created, job.Created)
+            .SetProperty(j => j.Updated, job.Updated)
+            .SetProperty(j => j.Unchanged, job.Unchanged)
+            .SetProperty(j => j.Failed, job.Failed)
+            .SetProperty(j => j.BytesRead, job.BytesRead), ct);
+    }
+
+    private static async Task ReadIdsAsync(NpgsqlConnection connection, string sql, HashSet<Guid> ids, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+    }
+
+    private ImportRowError Error(long row, string? column, string reason) => new() { ImportId = job.Id, Row = row, Column = column, Reason = reason };
+
+    /// <summary>A contact this batch creates (expected version 0) or updates, with the rows laid over it after the first.</summary>
+    private sealed record Touched(Contact Contact, int ExpectedVersion, HashSet<string> Changes, long FirstRow)
+    {
+        public int Rows { get; set; }
+    }
+}

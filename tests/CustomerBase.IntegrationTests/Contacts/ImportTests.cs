@@ -1,0 +1,216 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CustomerBase.ServiceDefaults.Security;
+using MiniExcelLibs;
+
+namespace CustomerBase.IntegrationTests.Contacts;
+
+/// <summary>Customer-list imports through the gateway into the real contacts service, PostgreSQL and segmentation.</summary>
+public sealed class ImportTests(SystemFixture fixture)
+{
+    // Its own administrator, so polling job status does not spend the shared client's rate limit.
+    private readonly HttpClient _api = fixture.ClientFor(Roles.Administrator);
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A token unique to one test, so its rows match no other test's contacts.</summary>
+    private static string Unique() => Guid.NewGuid().ToString("N")[..10];
+
+    [Fact]
+    public async Task An_import_of_10000_rows_with_300_bad_ones_keeps_the_rest_and_reports_exactly_those()
+    {
+        var run = Unique();
+        var csv = new StringBuilder("First name,Last name,E-mail,Phone,Date of birth\n");
+        var bad = new HashSet<long>();
+        for (var i = 0; i < 10_000; i++)
+        {
+            var row = i + 2; // the header is row 1
+            var (email, birth) = ($"p{i}.{run}@example.com", "1990-01-15");
+            if (i % 100 == 7) { email = $"p{i}-{run}-at-example.com"; bad.Add(row); }
+            else if (i % 100 == 41) { birth = "1990-13-45"; bad.Add(row); }
+            else if (i % 100 == 77) { bad.Add(row); csv.Append($"Extra,{run},x{i}.{run}@example.com,,1990-01-01,surplus\n"); continue; }
+            csv.Append($"Name{i},{run},{email},,{birth}\n");
+        }
+        Assert.Equal(300, bad.Count);
+
+        var job = await ImportAsync(csv.ToString());
+
+        Assert.Equal("completed", job.GetProperty("status").GetString());
+        Assert.Equal(10_000, job.GetProperty("rowsRead").GetInt64());
+        Assert.Equal(9_700, job.GetProperty("created").GetInt64());
+        Assert.Equal(300, job.GetProperty("failed").GetInt64());
+        Assert.Equal(100, job.GetProperty("percent").GetInt32());
+        var report = await ErrorReportAsync(job);
+        Assert.Equal(bad.Order(), report.Select(r => r.Row).Distinct().Order());
+        Assert.Contains(report, r => r.Column == "E-mail" && r.Reason.Contains("e-mail", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(report, r => r.Column == "Date of birth");
+        Assert.Contains(report, r => r.Column == "" && r.Reason.Contains("6 values"));
+
+        var found = await _api.GetFromJsonAsync<JsonElement>($"/api/contacts?email=p9999.{run}@example.com", Ct);
+        Assert.Equal($"Name9999", found.GetProperty("items")[0].GetProperty("firstName").GetString());
+    }
+
+    [Fact]
+    public async Task Russian_and_Polish_headers_are_recognised_and_a_known_email_updates_its_contact()
+    {
+        var run = Unique();
+        var existing = await _api.CreateContactAsync(new { firstName = "Irina", lastName = "Old", emails = new[] { $"irina.{run}@example.com" }, tags = new[] { "vip" } });
+
+        var russian = await ImportAsync($"""
+            ФИО;Эл. почта;Телефон;Дата рождения;Пол;Город;Теги
+            Смирнова Ирина Петровна;irina.{run}@example.com;601 234 {Digits(run)};15.02.1990;ж;Казань;salon
+            """);
+        Assert.Equal("completed", russian.GetProperty("status").GetString());
+        Assert.Equal(1, russian.GetProperty("updated").GetInt64());
+        Assert.Equal("email", russian.GetProperty("columns").GetProperty("Эл. почта").GetString());
+
+        var card = await _api.GetFromJsonAsync<JsonElement>($"/api/contacts/{existing}", Ct);
+        Assert.Equal("Ирина", card.GetProperty("firstName").GetString());
+        Assert.Equal("Петровна", card.GetProperty("middleName").GetString());
+        Assert.Equal("Смирнова", card.GetProperty("lastName").GetString());
+        Assert.Equal("female", card.GetProperty("gender").GetString());
+        Assert.Equal("1990-02-15", card.GetProperty("birthDate").GetString());
+        Assert.Equal($"+48601234{Digits(run)}", card.GetProperty("phones")[0].GetString());
+        Assert.Equal("Казань", card.GetProperty("addresses")[0].GetProperty("city").GetString());
+        Assert.Equal(["vip", "salon"], card.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(2, card.GetProperty("version").GetInt32());
+
+        var polish = await ImportAsync($"""
+            Imię,Nazwisko,Adres e-mail,Numer telefonu,Kod pocztowy
+            Anna,Kowalska-{run},anna.{run}@example.com,+48 600 100 {Digits(run)},30-001
+            """);
+        Assert.Equal(1, polish.GetProperty("created").GetInt64());
+        var anna = await _api.GetFromJsonAsync<JsonElement>($"/api/contacts?email=anna.{run}@example.com", Ct);
+        Assert.Equal($"Kowalska-{run}", anna.GetProperty("items")[0].GetProperty("lastName").GetString());
+        Assert.Equal("30-001", anna.GetProperty("items")[0].GetProperty("addresses")[0].GetProperty("postalCode").GetString());
+    }
+
+    [Fact]
+    public async Task Imported_contacts_reach_segmentation_through_batched_events()
+    {
+        var run = Unique();
+        var job = await ImportAsync($"first name,last name,email\nOla,{run},ola.{run}@example.com\nEla,{run},ela.{run}@example.com\n");
+        Assert.Equal(2, job.GetProperty("created").GetInt64());
+
+        var page = await _api.GetFromJsonAsync<JsonElement>($"/api/contacts?q={run}", Ct);
+        foreach (var contact in page.GetProperty("items").EnumerateArray())
+        {
+            var entry = await _api.WaitForSegmentationEntryAsync(contact.GetProperty("id").GetGuid());
+            Assert.Equal(run, entry!.Value.GetProperty("lastName").GetString());
+        }
+        Assert.Equal(2, page.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task An_xlsx_workbook_is_imported_with_an_explicit_mapping_and_dates_as_cells()
+    {
+        var run = Unique();
+        using var workbook = new MemoryStream();
+        await workbook.SaveAsAsync(new[]
+        {
+            new Dictionary<string, object> { ["Kundennummer"] = $"K-{run}", ["Vorname"] = "Jan", ["Nachname"] = run, ["Geburtstag"] = new DateTime(1985, 3, 1), ["Notiz"] = "x" },
+        }, cancellationToken: Ct);
+
+        var mapping = Uri.EscapeDataString(JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["Kundennummer"] = "externalId", ["Vorname"] = "firstName", ["Nachname"] = "lastName", ["Geburtstag"] = "birthDate", ["Notiz"] = "",
+        }));
+        var job = await ImportAsync(workbook.ToArray(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"?mapping={mapping}&matchOn=externalId");
+
+        Assert.Equal("xlsx", job.GetProperty("format").GetString());
+        Assert.Equal(1, job.GetProperty("created").GetInt64());
+        var page = await _api.GetFromJsonAsync<JsonElement>($"/api/contacts?q={run}", Ct);
+        var card = page.GetProperty("items")[0];
+        Assert.Equal($"K-{run}", card.GetProperty("externalId").GetString());
+        Assert.Equal("1985-03-01", card.GetProperty("birthDate").GetString());
+    }
+
+    [Fact]
+    public async Task A_multipart_upload_keeps_the_file_name_and_a_sales_managers_rows_are_theirs()
+    {
+        var run = Unique();
+        var manager = fixture.ClientFor(Roles.SalesManager, team: $"team-{run}");
+        using var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes($"Name,Email\nMarta {run},marta.{run}@example.com\n")), "file", "leads.csv");
+
+        using var response = await manager.PostAsync("/api/contacts/imports", form, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var job = await WaitForJobAsync(manager, response.Headers.Location!);
+        Assert.Equal("leads.csv", job.GetProperty("fileName").GetString());
+        Assert.Equal(1, job.GetProperty("created").GetInt64());
+
+        var page = await manager.GetFromJsonAsync<JsonElement>($"/api/contacts?email=marta.{run}@example.com", Ct);
+        Assert.Equal($"team-{run}", page.GetProperty("items")[0].GetProperty("team").GetString());
+        using var other = await fixture.ClientFor(Roles.SalesManager, team: "another-team").GetAsync(response.Headers.Location, Ct);
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_file_over_the_limit_is_refused_with_413_naming_the_limit()
+    {
+        var body = new byte[SystemFixture.ImportLimitBytes + 1024];
+        Array.Fill(body, (byte)'a');
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+
+        using var response = await _api.PostAsync("/api/contacts/imports", content, Ct);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var problem = await response.ReadProblemAsync();
+        Assert.Contains(SystemFixture.ImportLimitBytes.ToString("N0"), problem.GetProperty("detail").GetString());
+    }
+
+    [Theory]
+    [InlineData("?mapping=%7B%22Col%22%3A%22shoeSize%22%7D", "mapping.Col")]
+    [InlineData("?matchOn=name", "matchOn")]
+    [InlineData("?encoding=ebcdic", "encoding")]
+    [InlineData("?mapping=not-json", "mapping")]
+    public async Task Bad_options_are_refused_naming_the_option(string query, string field)
+    {
+        using var content = new StringContent("First name\nAnna\n", Encoding.UTF8, "text/csv");
+        using var response = await _api.PostAsync($"/api/contacts/imports{query}", content, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.ReadProblemAsync();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task A_file_with_no_recognisable_column_fails_the_job_with_the_reason()
+    {
+        var job = await ImportAsync("Foo,Bar\n1,2\n");
+        Assert.Equal("failed", job.GetProperty("status").GetString());
+        Assert.False(string.IsNullOrEmpty(job.GetProperty("failureReason").GetString()));
+    }
+
+    private static string Digits(string run) => ((Math.Abs(run.GetHashCode()) % 900) + 100).ToString();
+
+    private Task<JsonElement> ImportAsync(string csv) => ImportAsync(Encoding.UTF8.GetBytes(csv), "text/csv", "");
+
+    private async Task<JsonElement> ImportAsync(byte[] file, string contentType, string query)
+    {
+        using var content = new ByteArrayContent(file);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        using var response = await _api.PostAsync($"/api/contacts/imports{query}", content, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return await WaitForJobAsync(_api, response.Headers.Location!);
+    }
+
+    private static Task<JsonElement> WaitForJobAsync(HttpClient client, Uri location) =>
+        Eventually.Until(() => client.GetFromJsonAsync<JsonElement>(location, Ct),
+            job => job.GetProperty("status").GetString() is "completed" or "failed", TimeSpan.FromSeconds(60), "import job finished");
+
+    private async Task<List<(long Row, string Column, string Reason)>> ErrorReportAsync(JsonElement job)
+    {
+        var csv = await _api.GetStringAsync(job.GetProperty("errors").GetString(), Ct);
+        using var reader = Sylvan.Data.Csv.CsvDataReader.Create(new StringReader(csv));
+        var rows = new List<(long, string, string)>();
+        while (await reader.ReadAsync(Ct))
+        {
+            rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+        }
+        return rows;
+    }
+}
