@@ -17,6 +17,9 @@ public sealed class SystemFixture : IAsyncLifetime
 
     /// <summary>The largest import upload the test system accepts (small, so the 413 test sends little).</summary>
     public const long ImportLimitBytes = 4 * 1024 * 1024;
+
+    /// <summary>Each test's user (a unique subject) may export this many rows a day.</summary>
+    public const long ExportRowsPerDay = 20;
     public static readonly TimeSpan RateLimitWindow = TimeSpan.FromSeconds(10);
 
     public CustomerBaseSystem System { get; private set; } = null!;
@@ -35,6 +38,7 @@ public sealed class SystemFixture : IAsyncLifetime
                 ["RateLimiting__Window"] = RateLimitWindow.ToString(),
                 ["ContactsOptions__Import__MaxFileBytes"] = ImportLimitBytes.ToString(),
                 ["ContactsOptions__DefaultPhoneRegion"] = "PL",
+                ["ContactsOptions__Export__MaxRowsPerUserPerDay"] = ExportRowsPerDay.ToString(),
             },
             Report = line => Console.WriteLine($"[system] {line}"),
         });

@@ -37,16 +37,7 @@ public static class ContactSearchApi
         string? ownerId = null, string? team = null, string? sort = null, string? after = null, int? limit = null)
     {
         var errors = new ValidationErrors();
-        var filter = new ContactFilter(q?.Trim().ToLowerInvariant(), fuzzy, email?.Trim().ToLowerInvariant(), null, tag, ownerId, team);
-        if (phone is not null)
-        {
-            if (phones.TryNormalize(phone, out var e164)) filter = filter with { Phone = e164 };
-            else errors.Add("phone", "Not a valid phone number.");
-        }
-        if (q is not null && q.Trim().Length is 0 or > ContactRules.NameMaxLength)
-        {
-            errors.Add("q", $"1 to {ContactRules.NameMaxLength} characters.");
-        }
+        var filter = ContactFilter.Read(errors, phones, q, fuzzy, email, phone, tag, ownerId, team);
         var order = sort ?? "created";
         if (order is not ("created" or "name"))
         {
@@ -130,7 +121,36 @@ public sealed record BulkTagsRequest(List<Guid>? ContactIds, List<string>? Add, 
 /// <summary><c>matched</c>: the contacts found and visible to the caller; <c>updated</c>: those whose tags changed.</summary>
 public sealed record BulkTagsResult(int Matched, int Updated);
 
-public sealed record ContactFilter(string? Name, bool Fuzzy, string? Email, string? Phone, string? Tag, string? OwnerId, string? Team);
+public sealed record ContactFilter(string? Name, bool Fuzzy, string? Email, string? Phone, string? Tag, string? OwnerId, string? Team)
+{
+    /// <summary>The filter from query parameters (lists and exports share them); problems go to <paramref name="errors"/>.</summary>
+    public static ContactFilter Read(ValidationErrors errors, PhoneNormalizer phones,
+        string? q, bool fuzzy, string? email, string? phone, string? tag, string? ownerId, string? team)
+    {
+        var filter = new ContactFilter(q?.Trim().ToLowerInvariant(), fuzzy, email?.Trim().ToLowerInvariant(), null, tag, ownerId, team);
+        if (phone is not null)
+        {
+            if (phones.TryNormalize(phone, out var e164)) filter = filter with { Phone = e164 };
+            else errors.Add("phone", "Not a valid phone number.");
+        }
+        if (q is not null && q.Trim().Length is 0 or > ContactRules.NameMaxLength)
+        {
+            errors.Add("q", $"1 to {ContactRules.NameMaxLength} characters.");
+        }
+        return filter;
+    }
+
+    /// <summary>The filter as the audit trail records it: which parameters were set (values of e-mail and phone withheld).</summary>
+    public string Describe() => string.Join("&", new[]
+    {
+        Name is null ? null : "q=(given)" + (Fuzzy ? "&fuzzy=true" : ""),
+        Email is null ? null : "email=(given)",
+        Phone is null ? null : "phone=(given)",
+        Tag is null ? null : $"tag={Tag}",
+        OwnerId is null ? null : $"ownerId={OwnerId}",
+        Team is null ? null : $"team={Team}",
+    }.Where(p => p is not null));
+}
 
 /// <summary>The position after the last row of a page: the sort key and the id, opaque to clients.</summary>
 public sealed record ContactCursor(string? Name, Guid Id)

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CustomerBase.Contacts.Contracts;
+using CustomerBase.Contacts.Export;
 using CustomerBase.Contacts.Import;
 using CustomerBase.Contacts.Infrastructure;
 using CustomerBase.Contacts.Model;
@@ -27,6 +28,7 @@ public static class ContactsApi
         app.MapDuplicatesApi();
         app.MapMergeApi();
         app.MapImportsApi();
+        app.MapExportApi();
         return app;
     }
 

@@ -1,4 +1,5 @@
 using CustomerBase.Contacts.Apis;
+using CustomerBase.Contacts.Export;
 using CustomerBase.Contacts.Import;
 using CustomerBase.Contacts.Infrastructure;
 using CustomerBase.Contacts.Model;
@@ -22,6 +23,7 @@ public static class Extensions
         builder.Services.AddGrpc();
         builder.AddRedis();
         builder.Services.AddSingleton<ContactCache>();
+        builder.Services.AddSingleton<ExportQuota>();
         builder.Services.AddSingleton<ContactImporter>();
         builder.Services.AddSingleton<ImportQueue>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ImportQueue>());

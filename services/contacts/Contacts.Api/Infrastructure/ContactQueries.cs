@@ -1,7 +1,9 @@
+using System.Security.Claims;
 using System.Text;
 using CustomerBase.Contacts.Apis;
 using CustomerBase.Contacts.Model;
 using Microsoft.EntityFrameworkCore;
+using CustomerBase.ServiceDefaults.Security;
 using Npgsql;
 
 namespace CustomerBase.Contacts.Infrastructure;
@@ -14,6 +16,48 @@ namespace CustomerBase.Contacts.Infrastructure;
 public static class ContactQueries
 {
     public static IQueryable<Contact> Matching(ContactsDbContext db, ContactFilter filter)
+    {
+        var (sql, parameters) = Sql(filter);
+        IQueryable<Contact> query = db.Contacts.FromSqlRaw(sql, [.. parameters]);
+        if (filter.OwnerId is { } owner)
+        {
+            query = query.Where(c => c.OwnerId == owner);
+        }
+        if (filter.Team is { } team)
+        {
+            query = query.Where(c => c.Team == team);
+        }
+        return query;
+    }
+
+    /// <summary>
+    /// The filter as one SQL statement over <c>contacts</c> with its parameters (owner, team and the caller's visibility
+    /// included), for callers that read rows without EF: the export streams them straight to the response.
+    /// </summary>
+    public static (string Sql, List<NpgsqlParameter> Parameters) Sql(ContactFilter filter, ClaimsPrincipal user)
+    {
+        var (sql, parameters) = Sql(filter);
+        var where = new StringBuilder($"SELECT * FROM ({sql}) AS c WHERE TRUE");
+        string Parameter(object value)
+        {
+            var name = $"@p{parameters.Count}";
+            parameters.Add(new NpgsqlParameter(name, value));
+            return name;
+        }
+        if (filter.OwnerId is { } owner) where.Append(" AND owner_id = ").Append(Parameter(owner));
+        if (filter.Team is { } team) where.Append(" AND team = ").Append(Parameter(team));
+        if (ContactAccess.IsRestrictedToTeam(user))
+        {
+            var subject = user.FindFirst(ClaimNames.Subject)?.Value ?? "";
+            var userTeam = user.FindFirst(ClaimNames.Team)?.Value;
+            where.Append(" AND (owner_id = ").Append(Parameter(subject));
+            if (userTeam is not null) where.Append(" OR team = ").Append(Parameter(userTeam));
+            where.Append(')');
+        }
+        return (where.ToString(), parameters);
+    }
+
+    private static (string Sql, List<NpgsqlParameter> Parameters) Sql(ContactFilter filter)
     {
         var sql = new StringBuilder("SELECT * FROM contacts WHERE TRUE");
         var parameters = new List<NpgsqlParameter>();
@@ -67,16 +111,7 @@ public static class ContactQueries
             // OFFSET 0 keeps this part a separate plan, which uses the GIN index; the few rows are then sorted.
             sql.Append(" OFFSET 0");
         }
-        IQueryable<Contact> query = db.Contacts.FromSqlRaw(sql.ToString(), [.. parameters]);
-        if (filter.OwnerId is { } owner)
-        {
-            query = query.Where(c => c.OwnerId == owner);
-        }
-        if (filter.Team is { } team)
-        {
-            query = query.Where(c => c.Team == team);
-        }
-        return query;
+        return (sql.ToString(), parameters);
     }
 
     public static IQueryable<Contact> AfterById(IQueryable<Contact> query, ContactCursor? cursor) =>

@@ -6,6 +6,8 @@ public sealed class ContactsOptions
     public string DefaultPhoneRegion { get; set; } = "US";
 
     public ImportOptions Import { get; set; } = new();
+
+    public ExportOptions Export { get; set; } = new();
 }
 
 /// <summary>Limits and tuning of customer-list imports (section <c>ContactsOptions:Import</c>).</summary>
@@ -27,4 +29,11 @@ public sealed class ImportOptions
     public long BulkLoadMinRows { get; set; } = 100_000;
 
     public double BulkLoadMaxExistingShare { get; set; } = 0.5;
+}
+
+/// <summary>Export control (section <c>ContactsOptions:Export</c>): how much of the base one person may take away in a day.</summary>
+public sealed class ExportOptions
+{
+    /// <summary>Rows one user may export per UTC day, across all their exports; an export that would pass it is refused whole.</summary>
+    public long MaxRowsPerUserPerDay { get; set; } = 50_000;
 }
