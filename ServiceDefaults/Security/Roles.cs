@@ -23,6 +23,9 @@ public static class Permissions
     public const string ContactsRead = "contacts.read";
     public const string ContactsWrite = "contacts.write";
     public const string ContactsExport = "contacts.export";
+
+    /// <summary>Define the base's custom fields.</summary>
+    public const string ContactsConfigure = "contacts.configure";
     public const string InteractionsRead = "interactions.read";
     public const string InteractionsWrite = "interactions.write";
     public const string SegmentsRead = "segments.read";
@@ -35,7 +38,7 @@ public static class Permissions
 
     public static readonly IReadOnlyList<string> All =
     [
-        ContactsRead, ContactsWrite, ContactsExport, InteractionsRead, InteractionsWrite, SegmentsRead, SegmentsWrite,
+        ContactsRead, ContactsWrite, ContactsExport, ContactsConfigure, InteractionsRead, InteractionsWrite, SegmentsRead, SegmentsWrite,
         CampaignsRead, CampaignsWrite, ConsentRead, ConsentWrite, AuditRead,
     ];
 }
@@ -48,7 +51,7 @@ public static class RolePermissions
         [Roles.Administrator] = [.. Permissions.All],
         [Roles.HeadOfSales] =
         [
-            Permissions.ContactsRead, Permissions.ContactsWrite, Permissions.ContactsExport, Permissions.InteractionsRead,
+            Permissions.ContactsRead, Permissions.ContactsWrite, Permissions.ContactsExport, Permissions.ContactsConfigure, Permissions.InteractionsRead,
             Permissions.InteractionsWrite, Permissions.SegmentsRead, Permissions.CampaignsRead, Permissions.ConsentRead, Permissions.ConsentWrite,
         ],
         [Roles.SalesManager] =

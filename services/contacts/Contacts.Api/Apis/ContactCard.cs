@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CustomerBase.Contacts.Model;
 
 namespace CustomerBase.Contacts.Apis;
@@ -26,6 +27,9 @@ public record ContactCard
     public string? PreferredChannel { get; init; }
     public CallWindowDto? CallWindow { get; init; }
     public List<string>? Tags { get; init; }
+
+    /// <summary>Custom field values by key; each must be defined (<c>/api/contacts/custom-fields</c>) and fit its type.</summary>
+    public Dictionary<string, JsonElement>? CustomFields { get; init; }
     public string? OwnerId { get; init; }
     public string? Team { get; init; }
     public string? ExternalId { get; init; }

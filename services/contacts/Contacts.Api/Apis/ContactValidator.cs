@@ -1,11 +1,12 @@
 using System.Net.Mail;
+using CustomerBase.Contacts.CustomFields;
 using CustomerBase.Contacts.Model;
 using CustomerBase.ServiceDefaults;
 
 namespace CustomerBase.Contacts.Apis;
 
 /// <summary>Field-level checks of a card; field names are the JSON paths a client sent (<c>phones[1]</c>, <c>callWindow.from</c>).</summary>
-public sealed class ContactValidator(PhoneNormalizer phones)
+public sealed class ContactValidator(PhoneNormalizer phones, CustomFieldCatalog customFields)
 {
     public ValidationErrors Validate(ContactCard card, out List<string> normalizedPhones)
     {
@@ -71,6 +72,22 @@ public sealed class ContactValidator(PhoneNormalizer phones)
             if (string.IsNullOrWhiteSpace(tag) || tag.Length > ContactRules.TagMaxLength)
                 errors.Add(field, $"A tag is 1 to {ContactRules.TagMaxLength} characters.");
         }, ContactRules.MaxTags);
+
+        foreach (var (key, value) in card.CustomFields ?? [])
+        {
+            if (value.ValueKind == System.Text.Json.JsonValueKind.Null)
+            {
+                continue; // null clears the field
+            }
+            if (customFields.Find(key) is not { } definition)
+            {
+                errors.Add($"customFields.{key}", "Not a custom field of this base; define it first (PUT /api/contacts/custom-fields/{key}).");
+            }
+            else if (definition.Check(value) is { } problem)
+            {
+                errors.Add($"customFields.{key}", problem);
+            }
+        }
 
         if (card.CallWindow is { } window)
         {

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CustomerBase.Contacts.Contracts;
+using CustomerBase.Contacts.CustomFields;
 using CustomerBase.Contacts.Export;
 using CustomerBase.Contacts.Import;
 using CustomerBase.Contacts.Infrastructure;
@@ -29,6 +30,7 @@ public static class ContactsApi
         app.MapMergeApi();
         app.MapImportsApi();
         app.MapExportApi();
+        app.MapCustomFieldsApi();
         return app;
     }
 

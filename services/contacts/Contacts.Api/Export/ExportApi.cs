@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text;
 using CustomerBase.Contacts.Apis;
 using CustomerBase.Contacts.Contracts;
+using CustomerBase.Contacts.CustomFields;
 using CustomerBase.Contacts.Infrastructure;
 using CustomerBase.Contacts.Model;
 using CustomerBase.Messaging;
@@ -32,7 +33,7 @@ public static class ExportApi
     private const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
     public static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> ExportContacts(
-        HttpContext http, ContactsDbContext db, PhoneNormalizer phones, ExportQuota quota, ClaimsPrincipal user, CancellationToken ct,
+        HttpContext http, ContactsDbContext db, PhoneNormalizer phones, ExportQuota quota, CustomFieldCatalog customFields, ClaimsPrincipal user, CancellationToken ct,
         string? format = null, string? fields = null, string? q = null, bool fuzzy = false, string? email = null, string? phone = null,
         string? tag = null, string? ownerId = null, string? team = null)
     {
@@ -41,10 +42,10 @@ public static class ExportApi
         var kind = format ?? "csv";
         errors.OneOf("format", kind, new HashSet<string> { "csv", "xlsx" });
         var chosen = fields?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList() ?? [.. ExportFields.Default];
-        var unknown = chosen.Where(f => !ExportFields.All.ContainsKey(f)).ToList();
+        var unknown = chosen.Where(f => ExportFields.Column(f, customFields) is null).ToList();
         if (chosen.Count == 0 || unknown.Count > 0)
         {
-            errors.Add("fields", $"Unknown field(s) {string.Join(", ", unknown)}; choose from: {string.Join(", ", ExportFields.All.Keys)}.");
+            errors.Add("fields", $"Unknown field(s) {string.Join(", ", unknown)}; choose from: {string.Join(", ", ExportFields.All.Keys)}, or customFields.<key>.");
         }
         if (!errors.IsEmpty)
         {
@@ -70,9 +71,19 @@ public static class ExportApi
             await db.SaveChangesAsync(ct);
         }
 
-        var select = string.Join(", ", chosen.Select(f => $"{ExportFields.All[f].Sql} AS \"{ExportFields.All[f].Header}\""));
-        await using var query = new NpgsqlCommand($"SELECT {select} FROM ({matching}) AS c ORDER BY id", connection);
+        await using var query = new NpgsqlCommand("", connection);
         query.Parameters.AddRange(Copy(parameters));
+        var select = string.Join(", ", chosen.Select(f =>
+        {
+            var (header, sql, key) = ExportFields.Column(f, customFields)!.Value;
+            if (key is not null)
+            {
+                sql = $"custom_fields ->> @field{query.Parameters.Count}";
+                query.Parameters.AddWithValue($"field{query.Parameters.Count}", key);
+            }
+            return $"{sql} AS \"{header.Replace("\"", "\"\"")}\"";
+        }));
+        query.CommandText = $"SELECT {select} FROM ({matching}) AS c ORDER BY id";
         await using var reader = await query.ExecuteReaderAsync(ct);
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"contacts-{DateTime.UtcNow:yyyyMMdd-HHmm}.{kind}\"";
         if (kind == "csv")

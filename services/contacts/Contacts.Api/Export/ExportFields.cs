@@ -1,3 +1,5 @@
+using CustomerBase.Contacts.CustomFields;
+
 namespace CustomerBase.Contacts.Export;
 
 /// <summary>
@@ -29,6 +31,22 @@ public static class ExportFields
         ["team"] = ("Team", "team"),
         ["createdAt"] = ("Created at", "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"),
     };
+
+    /// <summary>
+    /// The column of a requested field: a built-in one, or <c>customFields.&lt;key&gt;</c> headed by the definition's label
+    /// (its key is then bound as a parameter, never written into the SQL). Null when there is no such field.
+    /// </summary>
+    public static (string Header, string Sql, string? CustomKey)? Column(string field, CustomFieldCatalog customFields)
+    {
+        if (All.TryGetValue(field, out var column))
+        {
+            return (column.Header, column.Sql, null);
+        }
+        const string prefix = "customFields.";
+        return field.StartsWith(prefix, StringComparison.Ordinal) && customFields.Find(field[prefix.Length..]) is { } definition
+            ? (definition.Label, "", definition.Key)
+            : null;
+    }
 
     public static readonly IReadOnlyList<string> Default = ["firstName", "lastName", "emails", "phones", "city", "tags", "ownerId", "externalId"];
 }

@@ -1,4 +1,5 @@
 using CustomerBase.Contacts.Apis;
+using CustomerBase.Contacts.CustomFields;
 using CustomerBase.Contacts.Export;
 using CustomerBase.Contacts.Import;
 using CustomerBase.Contacts.Infrastructure;
@@ -19,6 +20,8 @@ public static class Extensions
             .Validate(o => PhoneNormalizer.IsKnownRegion(o.DefaultPhoneRegion), "ContactsOptions:DefaultPhoneRegion must be a two-letter region code libphonenumber knows.")
             .ValidateOnStart();
         builder.Services.AddSingleton<PhoneNormalizer>();
+        builder.Services.AddSingleton<CustomFieldCatalog>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CustomFieldCatalog>());
         builder.Services.AddSingleton<ContactValidator>();
         builder.Services.AddGrpc();
         builder.AddRedis();

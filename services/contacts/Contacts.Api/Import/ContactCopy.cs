@@ -15,7 +15,7 @@ public static class ContactCopy
     public const string Columns =
         "id, first_name, middle_name, last_name, gender, birth_date, language, time_zone, demographics, interests, important_dates, " +
         "source, emails, phones, messengers, addresses, preferred_channel, call_window, tags, owner_id, team, external_id, " +
-        "created_at, updated_at, version, search_name, first_name_key, middle_name_key, last_name_key, email_keys";
+        "created_at, updated_at, version, search_name, first_name_key, middle_name_key, last_name_key, email_keys, custom_fields";
 
     private static readonly JsonSerializerOptions EfJson = new();
 
@@ -53,6 +53,7 @@ public static class ContactCopy
         Text(copy, c.MiddleNameKey);
         Text(copy, c.LastNameKey);
         copy.Write(c.EmailKeys, NpgsqlDbType.Array | NpgsqlDbType.Text);
+        copy.Write(JsonSerializer.Serialize(c.CustomFields), NpgsqlDbType.Jsonb);
     }
 
     private static void Text(NpgsqlBinaryImporter copy, string? value)

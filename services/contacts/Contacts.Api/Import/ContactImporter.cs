@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
 using CustomerBase.Contacts.Apis;
+using CustomerBase.Contacts.CustomFields;
 using CustomerBase.Contacts.Infrastructure;
 using CustomerBase.Contacts.Model;
 using Microsoft.EntityFrameworkCore;
@@ -16,7 +17,7 @@ namespace CustomerBase.Contacts.Import;
 /// A failed row never stops the rest; a file that cannot be read at all fails the job with the reason.
 /// </summary>
 public sealed class ContactImporter(
-    IServiceScopeFactory scopes, ContactValidator validator, ContactCache cache, IOptions<ContactsOptions> options, ILogger<ContactImporter> logger)
+    IServiceScopeFactory scopes, ContactValidator validator, CustomFieldCatalog customFields, ContactCache cache, IOptions<ContactsOptions> options, ILogger<ContactImporter> logger)
 {
     private ImportOptions Options => options.Value.Import;
 
@@ -90,7 +91,7 @@ public sealed class ContactImporter(
     private async Task ImportAsync(ContactsDbContext db, ImportJob job, string path, CancellationToken ct)
     {
         using var reader = ImportFileReader.Open(path, job.Format, job.Settings);
-        var plan = ImportColumnPlan.For(reader.Headers, job.Settings.Mapping);
+        var plan = ImportColumnPlan.For(reader.Headers, job.Settings.Mapping, customFields);
         job.Columns = plan.Columns();
         job.IgnoredColumns = [.. plan.IgnoredColumns];
         await SaveStateAsync(db, job, ct);
@@ -100,7 +101,7 @@ public sealed class ContactImporter(
         }
 
         var batches = Channel.CreateBounded<ImportBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-        var parser = new ImportRowParser(plan, job.Settings, validator);
+        var parser = new ImportRowParser(plan, job.Settings, validator, customFields);
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var reading = Task.Run(() => ReadBatchesAsync(reader, parser, job, batches.Writer, stopReading.Token), ct);
 

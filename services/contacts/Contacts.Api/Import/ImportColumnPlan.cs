@@ -1,8 +1,11 @@
+using CustomerBase.Contacts.CustomFields;
+
 namespace CustomerBase.Contacts.Import;
 
 /// <summary>
 /// Which field each column of the file fills: the explicit mapping first, then the recognised header names.
-/// A field other than e-mail, phone, tags and interests takes its first column only; later ones are ignored.
+/// Headers that name a custom field (its key or label) fill it. A field other than e-mail, phone, tags and interests
+/// takes its first column only; later ones are ignored.
 /// </summary>
 public sealed class ImportColumnPlan
 {
@@ -28,7 +31,7 @@ public sealed class ImportColumnPlan
 
     public int ColumnOf(string field) => Array.IndexOf(Fields, field);
 
-    public static ImportColumnPlan For(IReadOnlyList<string> headers, IReadOnlyDictionary<string, string> mapping)
+    public static ImportColumnPlan For(IReadOnlyList<string> headers, IReadOnlyDictionary<string, string> mapping, CustomFieldCatalog customFields)
     {
         var fields = new string?[headers.Count];
         var taken = new HashSet<string>();
@@ -36,7 +39,9 @@ public sealed class ImportColumnPlan
         for (var i = 0; i < headers.Count; i++)
         {
             var header = headers[i].Trim();
-            var field = mapping.TryGetValue(header, out var mapped) ? (mapped.Length == 0 ? null : mapped) : ImportFields.Recognize(header);
+            var field = mapping.TryGetValue(header, out var mapped)
+                ? (mapped.Length == 0 ? null : mapped)
+                : ImportFields.Recognize(header) ?? (customFields.FindByHeader(header) is { } custom ? ImportFields.CustomFieldPrefix + custom.Key : null);
             if (field is null || (!ImportFields.Multiple.Contains(field) && !taken.Add(field)))
             {
                 continue;

@@ -42,6 +42,9 @@ public static class ImportFields
     public const string Telegram = "telegram";
     public const string WhatsApp = "whatsapp";
 
+    /// <summary>A column mapped to <c>customFields.&lt;key&gt;</c> fills that custom field.</summary>
+    public const string CustomFieldPrefix = "customFields.";
+
     /// <summary>The keys that can match a row to an existing contact.</summary>
     public static readonly IReadOnlyList<string> MatchKeys = [ExternalId, Email, Phone];
 

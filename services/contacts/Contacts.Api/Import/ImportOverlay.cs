@@ -30,6 +30,8 @@ public static class ImportOverlay
         Addresses = Addresses(card.Addresses, row.Addresses),
         PreferredChannel = row.PreferredChannel ?? card.PreferredChannel,
         Tags = Union(card.Tags, row.Tags),
+        CustomFields = row.CustomFields is null ? card.CustomFields
+            : new Dictionary<string, System.Text.Json.JsonElement>((card.CustomFields ?? []).Concat(row.CustomFields).GroupBy(f => f.Key).Select(g => g.Last())),
         OwnerId = row.OwnerId ?? card.OwnerId,
         Team = row.Team ?? card.Team,
         ExternalId = row.ExternalId ?? card.ExternalId,

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json;
 using CustomerBase.Contacts.Apis;
+using CustomerBase.Contacts.CustomFields;
 
 namespace CustomerBase.Contacts.Import;
 
@@ -48,6 +50,7 @@ public sealed class ImportSources
                 ?? Fields.GetValueOrDefault(ImportFields.City),
             "demographics" => Fields.GetValueOrDefault(last),
             "source" => Fields.GetValueOrDefault(last == "campaign" ? ImportFields.SourceCampaign : ImportFields.SourceChannel),
+            "customFields" => Fields.GetValueOrDefault(last),
             _ => Fields.GetValueOrDefault(root),
         };
     }
@@ -58,7 +61,7 @@ public sealed class ImportSources
 /// and the usual date forms, normalises phones, and checks every value with the same <see cref="ContactValidator"/>
 /// as the API. A missing first name is left to the writer (the row may update a contact that has one).
 /// </summary>
-public sealed class ImportRowParser(ImportColumnPlan plan, ImportSettings settings, ContactValidator validator)
+public sealed class ImportRowParser(ImportColumnPlan plan, ImportSettings settings, ContactValidator validator, CustomFieldCatalog customFields)
 {
     private static readonly char[] ListSeparators = [',', ';', '|'];
     private static readonly char[] EmailSeparators = [',', ';', ' ', '\n'];
@@ -83,6 +86,7 @@ public sealed class ImportRowParser(ImportColumnPlan plan, ImportSettings settin
         var tags = new List<string>();
         var interests = new List<string>();
         var messengers = new List<MessengerDto>();
+        Dictionary<string, JsonElement>? custom = null;
 
         if (row.ValueCount > plan.Headers.Count)
         {
@@ -124,6 +128,15 @@ public sealed class ImportRowParser(ImportColumnPlan plan, ImportSettings settin
                 case ImportFields.FullName:
                     SplitFullName(cell, values, sources, column);
                     break;
+                case var name when name.StartsWith(ImportFields.CustomFieldPrefix, StringComparison.Ordinal):
+                    var key = name[ImportFields.CustomFieldPrefix.Length..];
+                    sources.Fields[key] = column;
+                    var (value, problem) = customFields.Find(key) is { } definition
+                        ? definition.Parse(cell, settings.DateFormat is { } f ? [f, .. DateFormats] : DateFormats)
+                        : (null, "The custom field this column was mapped to no longer exists.");
+                    if (value is { } v) (custom ??= [])[key] = v;
+                    else errors.Add((column, problem!));
+                    break;
                 default:
                     values[field] = cell;
                     sources.Fields[field] = column;
@@ -151,6 +164,7 @@ public sealed class ImportRowParser(ImportColumnPlan plan, ImportSettings settin
             Addresses = Address(values),
             PreferredChannel = values.GetValueOrDefault(ImportFields.PreferredChannel)?.ToLowerInvariant(),
             Tags = tags.Count > 0 ? tags : null,
+            CustomFields = custom,
             OwnerId = values.GetValueOrDefault(ImportFields.OwnerId),
             Team = values.GetValueOrDefault(ImportFields.Team),
             ExternalId = values.GetValueOrDefault(ImportFields.ExternalId),

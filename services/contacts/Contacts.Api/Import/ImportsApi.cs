@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using CustomerBase.Contacts.CustomFields;
 using CustomerBase.Contacts.Infrastructure;
 using CustomerBase.Contacts.Model;
 using CustomerBase.ServiceDefaults;
@@ -37,12 +38,12 @@ public static class ImportsApi
     }
 
     public static async Task<Results<Accepted<ImportJobResponse>, ValidationProblem, ProblemHttpResult>> StartImport(
-        HttpContext http, ContactsDbContext db, ImportQueue queue, IOptions<ContactsOptions> options, ClaimsPrincipal user, CancellationToken ct,
+        HttpContext http, ContactsDbContext db, ImportQueue queue, CustomFieldCatalog customFields, IOptions<ContactsOptions> options, ClaimsPrincipal user, CancellationToken ct,
         string? matchOn = null, string? encoding = null, string? delimiter = null, string? dateFormat = null, string? mapping = null)
     {
         var limits = options.Value.Import;
         var errors = new ValidationErrors();
-        var settings = ReadSettings(errors, matchOn, encoding, delimiter, dateFormat, mapping);
+        var settings = ReadSettings(errors, customFields, matchOn, encoding, delimiter, dateFormat, mapping);
         if (!errors.IsEmpty)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -136,7 +137,7 @@ public static class ImportsApi
         return jobs.Where(j => j.CreatedBy == subject);
     }
 
-    private static ImportSettings ReadSettings(ValidationErrors errors, string? matchOn, string? encoding, string? delimiter, string? dateFormat, string? mapping)
+    private static ImportSettings ReadSettings(ValidationErrors errors, CustomFieldCatalog customFields, string? matchOn, string? encoding, string? delimiter, string? dateFormat, string? mapping)
     {
         var settings = new ImportSettings();
         if (matchOn is not null)
@@ -171,9 +172,11 @@ public static class ImportsApi
                 var map = JsonSerializer.Deserialize<Dictionary<string, string>>(mapping) ?? [];
                 foreach (var (header, field) in map)
                 {
-                    if (field.Length > 0 && !ImportFields.IsField(field))
+                    var isCustom = field.StartsWith(ImportFields.CustomFieldPrefix, StringComparison.Ordinal)
+                                   && customFields.Find(field[ImportFields.CustomFieldPrefix.Length..]) is not null;
+                    if (field.Length > 0 && !ImportFields.IsField(field) && !isCustom)
                     {
-                        errors.Add($"mapping.{header}", $"Unknown field '{field}'; one of: {string.Join(", ", ImportFields.All)}, or \"\" to ignore the column.");
+                        errors.Add($"mapping.{header}", $"Unknown field '{field}'; one of: {string.Join(", ", ImportFields.All)}, customFields.<key> of a defined custom field, or \"\" to ignore the column.");
                     }
                 }
                 settings.Mapping = map.ToDictionary(m => m.Key.Trim(), m => m.Value);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CustomerBase.Contacts.CustomFields;
 using CustomerBase.Contacts.Import;
 using CustomerBase.Contacts.Model;
 using CustomerBase.Messaging;
@@ -11,6 +12,7 @@ public sealed class ContactsDbContext(DbContextOptions<ContactsDbContext> option
 {
     public DbSet<Contact> Contacts => Set<Contact>();
     public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
+    public DbSet<CustomFieldDefinition> CustomFieldDefinitions => Set<CustomFieldDefinition>();
     public DbSet<ImportRowError> ImportRowErrors => Set<ImportRowError>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -31,6 +33,11 @@ public sealed class ContactsDbContext(DbContextOptions<ContactsDbContext> option
             contact.Property(c => c.ExternalId).HasMaxLength(ContactRules.ShortTextMaxLength);
             contact.Property(c => c.Version).IsConcurrencyToken();
 
+            contact.Property(c => c.CustomFields).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb").HasConversion(
+                f => JsonSerializer.Serialize(f, ContactJson.Options), f => JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(f, ContactJson.Options)!,
+                new ValueComparer<Dictionary<string, JsonElement>>(
+                    (a, b) => JsonSerializer.Serialize(a, ContactJson.Options) == JsonSerializer.Serialize(b, ContactJson.Options),
+                    f => f.Count, f => new Dictionary<string, JsonElement>(f)));
             contact.OwnsOne(c => c.Demographics, d => d.ToJson());
             contact.OwnsOne(c => c.Source, s => s.ToJson());
             contact.OwnsOne(c => c.CallWindow, w => w.ToJson());
@@ -74,6 +81,13 @@ public sealed class ContactsDbContext(DbContextOptions<ContactsDbContext> option
             job.Ignore(j => j.Percent);
             job.HasIndex(j => new { j.CreatedBy, j.CreatedAt });
             job.HasIndex(j => j.Status);
+        });
+        modelBuilder.Entity<CustomFieldDefinition>(definition =>
+        {
+            definition.HasKey(d => d.Key);
+            definition.Property(d => d.Key).HasMaxLength(50);
+            definition.Property(d => d.Label).HasMaxLength(200);
+            definition.Property(d => d.Type).HasConversion<string>().HasMaxLength(20);
         });
         modelBuilder.Entity<ImportRowError>(error =>
         {

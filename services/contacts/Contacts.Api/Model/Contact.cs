@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace CustomerBase.Contacts.Model;
 
 /// <summary>
@@ -34,6 +36,9 @@ public sealed class Contact
     public CallWindow? CallWindow { get; set; }
 
     public List<string> Tags { get; set; } = [];
+
+    /// <summary>Values of the base's custom fields by key, each checked against its definition on write.</summary>
+    public Dictionary<string, JsonElement> CustomFields { get; set; } = [];
 
     /// <summary>The responsible manager (their token's <c>sub</c>) and their team; sales managers see their team's contacts only.</summary>
     public string? OwnerId { get; set; }

@@ -27,6 +27,7 @@ public static class ContactCardMapper
         PreferredChannel = c.PreferredChannel,
         CallWindow = c.CallWindow is { } w ? new CallWindowDto(w.Days.Select(DayName).ToList(), w.From, w.To) : null,
         Tags = c.Tags,
+        CustomFields = c.CustomFields,
         OwnerId = c.OwnerId,
         Team = c.Team,
         ExternalId = c.ExternalId,
@@ -72,6 +73,7 @@ public static class ContactCardMapper
             ? new CallWindow { Days = w.Days!.Select(ParseDay).Distinct().Order().ToList(), From = w.From!.Value, To = w.To!.Value }
             : null;
         c.Tags = Distinct(card.Tags);
+        c.CustomFields = card.CustomFields?.Where(f => f.Value.ValueKind != System.Text.Json.JsonValueKind.Null).ToDictionary(f => f.Key, f => f.Value.Clone()) ?? [];
         c.OwnerId = Clean(card.OwnerId);
         c.Team = Clean(card.Team);
         c.ExternalId = Clean(card.ExternalId);
