@@ -28,6 +28,11 @@ public record ContactCard
     public CallWindowDto? CallWindow { get; init; }
     public List<string>? Tags { get; init; }
 
+    /// <summary>The company whose staff the person is on (<c>/api/contacts/companies</c>), their role, their working hours.</summary>
+    public Guid? CompanyId { get; init; }
+    public string? CompanyRole { get; init; }
+    public CallWindowDto? WorkingHours { get; init; }
+
     /// <summary>Custom field values by key; each must be defined (<c>/api/contacts/custom-fields</c>) and fit its type.</summary>
     public Dictionary<string, JsonElement>? CustomFields { get; init; }
     public string? OwnerId { get; init; }

@@ -35,31 +35,11 @@ public sealed class ContactValidator(PhoneNormalizer phones, CustomFieldCatalog 
             errors.Add("demographics.children", "Must be between 0 and 50.");
         }
 
-        ValidateList(errors, "emails", card.Emails, (field, email) =>
-        {
-            if (!IsEmail(email)) errors.Add(field, "Not a valid e-mail address.");
-        });
-
-        var normalized = new List<string>();
-        ValidateList(errors, "phones", card.Phones, (field, phone) =>
-        {
-            if (phones.TryNormalize(phone ?? "", out var e164)) normalized.Add(e164);
-            else errors.Add(field, "Not a valid phone number.");
-        });
-        normalizedPhones = normalized;
-
+        ValidateChannels(errors, card, out normalizedPhones);
         ValidateList(errors, "messengers", card.Messengers, (field, m) =>
         {
             errors.OneOf(field + ".kind", m?.Kind, ContactRules.MessengerKinds, required: true);
             errors.Required(field + ".handle", m?.Handle).MaxLength(field + ".handle", m?.Handle, ContactRules.ShortTextMaxLength);
-        });
-        ValidateList(errors, "addresses", card.Addresses, (field, a) =>
-        {
-            errors.OneOf(field + ".kind", a?.Kind, ContactRules.AddressKinds);
-            if (a?.Country is { } country && (country.Length != 2 || !country.All(char.IsAsciiLetter)))
-            {
-                errors.Add(field + ".country", "A two-letter ISO 3166 code, e.g. PL.");
-            }
         });
         ValidateList(errors, "importantDates", card.ImportantDates, (field, d) =>
         {
@@ -67,11 +47,6 @@ public sealed class ContactValidator(PhoneNormalizer phones, CustomFieldCatalog 
             if (d?.Date is null) errors.Add(field + ".date", "This field is required.");
         });
         ValidateList(errors, "interests", card.Interests, (field, i) => errors.MaxLength(field, i, ContactRules.ShortTextMaxLength));
-        ValidateList(errors, "tags", card.Tags, (field, tag) =>
-        {
-            if (string.IsNullOrWhiteSpace(tag) || tag.Length > ContactRules.TagMaxLength)
-                errors.Add(field, $"A tag is 1 to {ContactRules.TagMaxLength} characters.");
-        }, ContactRules.MaxTags);
 
         foreach (var (key, value) in card.CustomFields ?? [])
         {
@@ -89,17 +64,61 @@ public sealed class ContactValidator(PhoneNormalizer phones, CustomFieldCatalog 
             }
         }
 
-        if (card.CallWindow is { } window)
+        ValidateWindow(errors, "callWindow", card.CallWindow);
+        ValidateWindow(errors, "workingHours", card.WorkingHours);
+        errors.MaxLength("companyRole", card.CompanyRole, ContactRules.ShortTextMaxLength);
+        if (card.CompanyRole is not null && card.CompanyId is null)
         {
-            if (window.Days is not { Count: > 0 } || window.Days.Any(d => !ContactCardMapper.IsDay(d)))
-            {
-                errors.Add("callWindow.days", "One or more day names, e.g. [\"monday\", \"friday\"].");
-            }
-            if (window.From is null) errors.Add("callWindow.from", "This field is required (HH:mm).");
-            if (window.To is null) errors.Add("callWindow.to", "This field is required (HH:mm).");
-            if (window is { From: { } from, To: { } to } && from >= to) errors.Add("callWindow.to", "Must be later than from.");
+            errors.Add("companyRole", "A role needs the company (companyId).");
         }
         return errors;
+    }
+
+    /// <summary>E-mails, phones (normalised to E.164), addresses and tags: the rules a company's card shares.</summary>
+    public void ValidateChannels(ValidationErrors errors, ContactCard card, out List<string> normalizedPhones)
+    {
+        ValidateList(errors, "emails", card.Emails, (field, email) =>
+        {
+            if (!IsEmail(email)) errors.Add(field, "Not a valid e-mail address.");
+        });
+
+        var normalized = new List<string>();
+        ValidateList(errors, "phones", card.Phones, (field, phone) =>
+        {
+            if (phones.TryNormalize(phone ?? "", out var e164)) normalized.Add(e164);
+            else errors.Add(field, "Not a valid phone number.");
+        });
+
+        ValidateList(errors, "addresses", card.Addresses, (field, a) =>
+        {
+            errors.OneOf(field + ".kind", a?.Kind, ContactRules.AddressKinds);
+            if (a?.Country is { } country && (country.Length != 2 || !country.All(char.IsAsciiLetter)))
+            {
+                errors.Add(field + ".country", "A two-letter ISO 3166 code, e.g. PL.");
+            }
+        });
+        ValidateList(errors, "tags", card.Tags, (field, tag) =>
+        {
+            if (string.IsNullOrWhiteSpace(tag) || tag.Length > ContactRules.TagMaxLength)
+                errors.Add(field, $"A tag is 1 to {ContactRules.TagMaxLength} characters.");
+        }, ContactRules.MaxTags);
+        normalizedPhones = normalized;
+    }
+
+    /// <summary>A weekly window: days by name, from and to as HH:mm in the contact's time zone, from before to.</summary>
+    public static void ValidateWindow(ValidationErrors errors, string field, CallWindowDto? window)
+    {
+        if (window is null)
+        {
+            return;
+        }
+        if (window.Days is not { Count: > 0 } || window.Days.Any(d => !ContactCardMapper.IsDay(d)))
+        {
+            errors.Add($"{field}.days", "One or more day names, e.g. [\"monday\", \"friday\"].");
+        }
+        if (window.From is null) errors.Add($"{field}.from", "This field is required (HH:mm).");
+        if (window.To is null) errors.Add($"{field}.to", "This field is required (HH:mm).");
+        if (window is { From: { } from, To: { } to } && from >= to) errors.Add($"{field}.to", "Must be later than from.");
     }
 
     private static void ValidateList<T>(ValidationErrors errors, string field, List<T>? items, Action<string, T> validate, int max = ContactRules.MaxChannelsPerKind)

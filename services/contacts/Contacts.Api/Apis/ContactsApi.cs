@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CustomerBase.Contacts.Companies;
 using CustomerBase.Contacts.Contracts;
 using CustomerBase.Contacts.CustomFields;
 using CustomerBase.Contacts.Export;
@@ -31,6 +32,7 @@ public static class ContactsApi
         app.MapImportsApi();
         app.MapExportApi();
         app.MapCustomFieldsApi();
+        app.MapCompaniesApi();
         return app;
     }
 
@@ -46,6 +48,10 @@ public static class ContactsApi
         if (await ExternalIdTakenAsync(db, card.ExternalId, exceptId: null, ct))
         {
             return ExternalIdTaken();
+        }
+        if (card.CompanyId is { } companyId && !await CompaniesApi.IsVisibleAsync(db, companyId, user, ct))
+        {
+            return UnknownCompany();
         }
 
         var now = DateTimeOffset.UtcNow;
@@ -123,6 +129,10 @@ public static class ContactsApi
         {
             return ExternalIdTaken();
         }
+        if (card.CompanyId is { } companyId && companyId != contact.CompanyId && !await CompaniesApi.IsVisibleAsync(db, companyId, user, ct))
+        {
+            return UnknownCompany();
+        }
 
         var changed = contact.Apply(card, phones);
         if (changed.Count > 0)
@@ -167,6 +177,11 @@ public static class ContactsApi
     private static async Task<bool> ExternalIdTakenAsync(ContactsDbContext db, string? externalId, Guid? exceptId, CancellationToken ct) =>
         externalId is not null && await db.Contacts.AnyAsync(c => c.ExternalId == externalId.Trim() && c.Id != exceptId, ct);
 
+    private static ProblemHttpResult UnknownCompany() => TypedResults.Problem(
+        statusCode: StatusCodes.Status400BadRequest,
+        title: "One or more validation errors occurred.",
+        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["companyId"] = ["No such company."] } });
+
     private static ProblemHttpResult ExternalIdTaken() => TypedResults.Problem(
         statusCode: StatusCodes.Status409Conflict,
         title: "Another contact has this external id.",
@@ -185,14 +200,16 @@ public static class ContactETag
     public static void Set(HttpContext http, int version) => http.Response.Headers.ETag = Of(version);
 
     /// <summary>True when the request has no If-Match, or one listing the current version (or <c>*</c>).</summary>
-    public static bool Matches(HttpContext http, Contact contact)
+    public static bool Matches(HttpContext http, Contact contact) => Matches(http, contact.Version);
+
+    public static bool Matches(HttpContext http, int version)
     {
         var ifMatch = http.Request.Headers.IfMatch;
         if (ifMatch.Count == 0)
         {
             return true;
         }
-        var current = Of(contact);
+        var current = Of(version);
         return ifMatch.SelectMany(v => (v ?? "").Split(',')).Select(v => v.Trim()).Any(v => v == "*" || v == current || v == "W/" + current);
     }
 

@@ -15,7 +15,7 @@ public static class ContactCopy
     public const string Columns =
         "id, first_name, middle_name, last_name, gender, birth_date, language, time_zone, demographics, interests, important_dates, " +
         "source, emails, phones, messengers, addresses, preferred_channel, call_window, tags, owner_id, team, external_id, " +
-        "created_at, updated_at, version, search_name, first_name_key, middle_name_key, last_name_key, email_keys, custom_fields";
+        "created_at, updated_at, version, search_name, first_name_key, middle_name_key, last_name_key, email_keys, custom_fields, company_id, company_role, working_hours";
 
     private static readonly JsonSerializerOptions EfJson = new();
 
@@ -54,6 +54,9 @@ public static class ContactCopy
         Text(copy, c.LastNameKey);
         copy.Write(c.EmailKeys, NpgsqlDbType.Array | NpgsqlDbType.Text);
         copy.Write(JsonSerializer.Serialize(c.CustomFields), NpgsqlDbType.Jsonb);
+        if (c.CompanyId is { } company) copy.Write(company, NpgsqlDbType.Uuid); else copy.WriteNull();
+        Text(copy, c.CompanyRole);
+        if (c.WorkingHours is { } hours) Json(copy, hours); else copy.WriteNull();
     }
 
     private static void Text(NpgsqlBinaryImporter copy, string? value)

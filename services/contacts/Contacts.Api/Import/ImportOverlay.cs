@@ -32,6 +32,9 @@ public static class ImportOverlay
         Tags = Union(card.Tags, row.Tags),
         CustomFields = row.CustomFields is null ? card.CustomFields
             : new Dictionary<string, System.Text.Json.JsonElement>((card.CustomFields ?? []).Concat(row.CustomFields).GroupBy(f => f.Key).Select(g => g.Last())),
+        CompanyId = row.CompanyId ?? card.CompanyId,
+        CompanyRole = row.CompanyRole ?? card.CompanyRole,
+        WorkingHours = row.WorkingHours ?? card.WorkingHours,
         OwnerId = row.OwnerId ?? card.OwnerId,
         Team = row.Team ?? card.Team,
         ExternalId = row.ExternalId ?? card.ExternalId,

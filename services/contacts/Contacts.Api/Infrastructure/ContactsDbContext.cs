@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CustomerBase.Contacts.Companies;
 using CustomerBase.Contacts.CustomFields;
 using CustomerBase.Contacts.Import;
 using CustomerBase.Contacts.Model;
@@ -11,6 +12,7 @@ namespace CustomerBase.Contacts.Infrastructure;
 public sealed class ContactsDbContext(DbContextOptions<ContactsDbContext> options) : DbContext(options)
 {
     public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<Company> Companies => Set<Company>();
     public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
     public DbSet<CustomFieldDefinition> CustomFieldDefinitions => Set<CustomFieldDefinition>();
     public DbSet<ImportRowError> ImportRowErrors => Set<ImportRowError>();
@@ -41,6 +43,9 @@ public sealed class ContactsDbContext(DbContextOptions<ContactsDbContext> option
             contact.OwnsOne(c => c.Demographics, d => d.ToJson());
             contact.OwnsOne(c => c.Source, s => s.ToJson());
             contact.OwnsOne(c => c.CallWindow, w => w.ToJson());
+            contact.OwnsOne(c => c.WorkingHours, w => w.ToJson());
+            contact.Property(c => c.CompanyRole).HasMaxLength(ContactRules.ShortTextMaxLength);
+            contact.HasOne<Company>().WithMany().HasForeignKey(c => c.CompanyId).OnDelete(DeleteBehavior.Restrict);
             contact.OwnsMany(c => c.ImportantDates, d => d.ToJson());
             contact.OwnsMany(c => c.Messengers, m => m.ToJson());
             contact.OwnsMany(c => c.Addresses, a => a.ToJson());
@@ -81,6 +86,23 @@ public sealed class ContactsDbContext(DbContextOptions<ContactsDbContext> option
             job.Ignore(j => j.Percent);
             job.HasIndex(j => new { j.CreatedBy, j.CreatedAt });
             job.HasIndex(j => j.Status);
+        });
+        modelBuilder.Entity<Company>(company =>
+        {
+            company.Property(c => c.Id).ValueGeneratedNever();
+            company.Property(c => c.Name).HasMaxLength(ContactRules.NameMaxLength);
+            company.Property(c => c.TaxId).HasMaxLength(50);
+            company.Property(c => c.TaxIdKey).HasMaxLength(50);
+            company.Property(c => c.Industry).HasMaxLength(ContactRules.ShortTextMaxLength);
+            company.Property(c => c.Size).HasMaxLength(20);
+            company.Property(c => c.Website).HasMaxLength(ContactRules.ShortTextMaxLength);
+            company.Property(c => c.OwnerId).HasMaxLength(ContactRules.ShortTextMaxLength);
+            company.Property(c => c.Team).HasMaxLength(ContactRules.ShortTextMaxLength);
+            company.Property(c => c.Version).IsConcurrencyToken();
+            company.OwnsOne(c => c.Address, a => a.ToJson());
+            company.HasIndex(c => c.TaxIdKey).IsUnique().HasFilter("tax_id_key IS NOT NULL");
+            // Name prefixes (lower(name) LIKE 'x%') use ix_companies_lower_name, an expression index made in the migration.
+            company.HasIndex(c => new { c.Team, c.OwnerId });
         });
         modelBuilder.Entity<CustomFieldDefinition>(definition =>
         {

@@ -37,6 +37,11 @@ public sealed class Contact
 
     public List<string> Tags { get; set; } = [];
 
+    /// <summary>The company the person works for (they are on its staff), their role there and their working hours.</summary>
+    public Guid? CompanyId { get; set; }
+    public string? CompanyRole { get; set; }
+    public CallWindow? WorkingHours { get; set; }
+
     /// <summary>Values of the base's custom fields by key, each checked against its definition on write.</summary>
     public Dictionary<string, JsonElement> CustomFields { get; set; } = [];
 

@@ -25,9 +25,12 @@ public static class ContactCardMapper
         Messengers = c.Messengers.Select(m => new MessengerDto(m.Kind, m.Handle)).ToList(),
         Addresses = c.Addresses.Select(a => new AddressDto(a.Kind, a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country)).ToList(),
         PreferredChannel = c.PreferredChannel,
-        CallWindow = c.CallWindow is { } w ? new CallWindowDto(w.Days.Select(DayName).ToList(), w.From, w.To) : null,
+        CallWindow = ToDto(c.CallWindow),
         Tags = c.Tags,
         CustomFields = c.CustomFields,
+        CompanyId = c.CompanyId,
+        CompanyRole = c.CompanyRole,
+        WorkingHours = ToDto(c.WorkingHours),
         OwnerId = c.OwnerId,
         Team = c.Team,
         ExternalId = c.ExternalId,
@@ -69,9 +72,10 @@ public static class ContactCardMapper
             PostalCode = Clean(a.PostalCode), Country = a.Country?.ToUpperInvariant(),
         }).ToList() ?? [];
         c.PreferredChannel = card.PreferredChannel;
-        c.CallWindow = card.CallWindow is { } w
-            ? new CallWindow { Days = w.Days!.Select(ParseDay).Distinct().Order().ToList(), From = w.From!.Value, To = w.To!.Value }
-            : null;
+        c.CallWindow = FromDto(card.CallWindow);
+        c.CompanyId = card.CompanyId;
+        c.CompanyRole = Clean(card.CompanyRole);
+        c.WorkingHours = FromDto(card.WorkingHours);
         c.Tags = Distinct(card.Tags);
         c.CustomFields = card.CustomFields?.Where(f => f.Value.ValueKind != System.Text.Json.JsonValueKind.Null).ToDictionary(f => f.Key, f => f.Value.Clone()) ?? [];
         c.OwnerId = Clean(card.OwnerId);
@@ -84,6 +88,12 @@ public static class ContactCardMapper
     public static ContactSnapshot ToSnapshot(this Contact c) => new(
         c.FirstName, c.LastName, c.Gender, c.BirthDate, c.Addresses.FirstOrDefault(a => a.City is not null)?.City,
         c.TimeZone, c.PreferredChannel, c.Tags, c.OwnerId, c.Team);
+
+    public static CallWindowDto? ToDto(CallWindow? w) => w is null ? null : new CallWindowDto(w.Days.Select(DayName).ToList(), w.From, w.To);
+
+    /// <summary>A validated window (days, from, to present) as the entity keeps it: days distinct and in week order.</summary>
+    public static CallWindow? FromDto(CallWindowDto? w) =>
+        w is null ? null : new CallWindow { Days = w.Days!.Select(ParseDay).Distinct().Order().ToList(), From = w.From!.Value, To = w.To!.Value };
 
     public static string DayName(DayOfWeek day) => day.ToString().ToLowerInvariant();
 

@@ -24,6 +24,95 @@ namespace CustomerBase.Contacts.Infrastructure.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("CustomerBase.Contacts.Companies.Company", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.PrimitiveCollection<List<string>>("Emails")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("emails");
+
+                    b.Property<string>("Industry")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("industry");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("owner_id");
+
+                    b.PrimitiveCollection<List<string>>("Phones")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("phones");
+
+                    b.Property<string>("Size")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("size");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags");
+
+                    b.Property<string>("TaxId")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("tax_id");
+
+                    b.Property<string>("TaxIdKey")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("tax_id_key");
+
+                    b.Property<string>("Team")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("team");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<string>("Website")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("website");
+
+                    b.HasKey("Id")
+                        .HasName("pk_companies");
+
+                    b.HasIndex("TaxIdKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_companies_tax_id_key")
+                        .HasFilter("tax_id_key IS NOT NULL");
+
+                    b.HasIndex("Team", "OwnerId")
+                        .HasDatabaseName("ix_companies_team_owner_id");
+
+                    b.ToTable("companies", (string)null);
+                });
+
             modelBuilder.Entity("CustomerBase.Contacts.CustomFields.CustomFieldDefinition", b =>
                 {
                     b.Property<string>("Key")
@@ -221,6 +310,15 @@ namespace CustomerBase.Contacts.Infrastructure.Migrations
                         .HasColumnType("date")
                         .HasColumnName("birth_date");
 
+                    b.Property<Guid?>("CompanyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("company_id");
+
+                    b.Property<string>("CompanyRole")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("company_role");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -335,6 +433,9 @@ namespace CustomerBase.Contacts.Infrastructure.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_contacts");
+
+                    b.HasIndex("CompanyId")
+                        .HasDatabaseName("ix_contacts_company_id");
 
                     b.HasIndex("EmailKeys")
                         .HasDatabaseName("ix_contacts_email_keys");
@@ -505,9 +606,112 @@ namespace CustomerBase.Contacts.Infrastructure.Migrations
                     b.ToTable("outbox_messages", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerBase.Contacts.Companies.Company", b =>
+                {
+                    b.OwnsOne("CustomerBase.Contacts.Model.PostalAddress", "Address", b1 =>
+                        {
+                            b1.Property<Guid>("CompanyId");
+
+                            b1.Property<string>("City");
+
+                            b1.Property<string>("Country");
+
+                            b1.Property<string>("Kind")
+                                .IsRequired();
+
+                            b1.Property<string>("Line1");
+
+                            b1.Property<string>("Line2");
+
+                            b1.Property<string>("PostalCode");
+
+                            b1.Property<string>("Region");
+
+                            b1.HasKey("CompanyId");
+
+                            b1.ToTable("companies");
+
+                            b1
+                                .ToJson("address")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("CompanyId")
+                                .HasConstraintName("fk_companies_companies_id");
+                        });
+
+                    b.Navigation("Address");
+                });
+
             modelBuilder.Entity("CustomerBase.Contacts.Model.Contact", b =>
                 {
+                    b.HasOne("CustomerBase.Contacts.Companies.Company", null)
+                        .WithMany()
+                        .HasForeignKey("CompanyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_contacts_companies_company_id");
+
+                    b.OwnsMany("CustomerBase.Contacts.Model.PostalAddress", "Addresses", b1 =>
+                        {
+                            b1.Property<Guid>("ContactId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("City");
+
+                            b1.Property<string>("Country");
+
+                            b1.Property<string>("Kind")
+                                .IsRequired();
+
+                            b1.Property<string>("Line1");
+
+                            b1.Property<string>("Line2");
+
+                            b1.Property<string>("PostalCode");
+
+                            b1.Property<string>("Region");
+
+                            b1.HasKey("ContactId", "__synthesizedOrdinal");
+
+                            b1.ToTable("contacts");
+
+                            b1
+                                .ToJson("addresses")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ContactId")
+                                .HasConstraintName("fk_contacts_contacts_contact_id");
+                        });
+
                     b.OwnsOne("CustomerBase.Contacts.Model.CallWindow", "CallWindow", b1 =>
+                        {
+                            b1.Property<Guid>("ContactId");
+
+                            b1.PrimitiveCollection<string>("Days")
+                                .IsRequired();
+
+                            b1.Property<TimeOnly>("From");
+
+                            b1.Property<TimeOnly>("To");
+
+                            b1.HasKey("ContactId")
+                                .HasName("pk_contacts");
+
+                            b1.ToTable("contacts");
+
+                            b1
+                                .ToJson("call_window")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ContactId")
+                                .HasConstraintName("fk_contacts_contacts_contact_id");
+                        });
+
+                    b.OwnsOne("CustomerBase.Contacts.Model.CallWindow", "WorkingHours", b1 =>
                         {
                             b1.Property<Guid>("ContactId");
 
@@ -523,7 +727,7 @@ namespace CustomerBase.Contacts.Infrastructure.Migrations
                             b1.ToTable("contacts");
 
                             b1
-                                .ToJson("call_window")
+                                .ToJson("working_hours")
                                 .HasColumnType("jsonb");
 
                             b1.WithOwner()
@@ -634,41 +838,6 @@ namespace CustomerBase.Contacts.Infrastructure.Migrations
                                 .HasConstraintName("fk_contacts_contacts_contact_id");
                         });
 
-                    b.OwnsMany("CustomerBase.Contacts.Model.PostalAddress", "Addresses", b1 =>
-                        {
-                            b1.Property<Guid>("ContactId");
-
-                            b1.Property<int>("__synthesizedOrdinal")
-                                .ValueGeneratedOnAdd();
-
-                            b1.Property<string>("City");
-
-                            b1.Property<string>("Country");
-
-                            b1.Property<string>("Kind")
-                                .IsRequired();
-
-                            b1.Property<string>("Line1");
-
-                            b1.Property<string>("Line2");
-
-                            b1.Property<string>("PostalCode");
-
-                            b1.Property<string>("Region");
-
-                            b1.HasKey("ContactId", "__synthesizedOrdinal");
-
-                            b1.ToTable("contacts");
-
-                            b1
-                                .ToJson("addresses")
-                                .HasColumnType("jsonb");
-
-                            b1.WithOwner()
-                                .HasForeignKey("ContactId")
-                                .HasConstraintName("fk_contacts_contacts_contact_id");
-                        });
-
                     b.Navigation("Addresses");
 
                     b.Navigation("CallWindow");
@@ -682,6 +851,8 @@ namespace CustomerBase.Contacts.Infrastructure.Migrations
 
                     b.Navigation("Source")
                         .IsRequired();
+
+                    b.Navigation("WorkingHours");
                 });
 #pragma warning restore 612, 618
         }
