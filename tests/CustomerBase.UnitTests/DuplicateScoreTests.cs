@@ -1,3 +1,4 @@
+using CustomerBase.Contacts.Duplicates;
 using CustomerBase.Contacts.Model;
 
 namespace CustomerBase.UnitTests;

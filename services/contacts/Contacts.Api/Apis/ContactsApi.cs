@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using CustomerBase.Contacts.Companies;
 using CustomerBase.Contacts.Contracts;
 using CustomerBase.Contacts.CustomFields;
+using CustomerBase.Contacts.Duplicates;
 using CustomerBase.Contacts.Export;
 using CustomerBase.Contacts.Import;
 using CustomerBase.Contacts.Infrastructure;
@@ -28,6 +29,7 @@ public static class ContactsApi
         api.MapDelete("/{id:guid}", DeleteContact).WithName(nameof(DeleteContact)).RequireAuthorization(Permissions.ContactsWrite);
         app.MapContactSearchApi();
         app.MapDuplicatesApi();
+        app.MapDuplicateScansApi();
         app.MapMergeApi();
         app.MapImportsApi();
         app.MapExportApi();

@@ -1,5 +1,6 @@
 using CustomerBase.Contacts.Apis;
 using CustomerBase.Contacts.CustomFields;
+using CustomerBase.Contacts.Duplicates;
 using CustomerBase.Contacts.Export;
 using CustomerBase.Contacts.Import;
 using CustomerBase.Contacts.Infrastructure;
@@ -27,6 +28,8 @@ public static class Extensions
         builder.AddRedis();
         builder.Services.AddSingleton<ContactCache>();
         builder.Services.AddSingleton<ExportQuota>();
+        builder.Services.AddSingleton<DuplicateScanner>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DuplicateScanner>());
         builder.Services.AddSingleton<ContactImporter>();
         builder.Services.AddSingleton<ImportQueue>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ImportQueue>());

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CustomerBase.Contacts.Companies;
 using CustomerBase.Contacts.CustomFields;
+using CustomerBase.Contacts.Duplicates;
 using CustomerBase.Contacts.Import;
 using CustomerBase.Contacts.Model;
 using CustomerBase.Messaging;
@@ -14,6 +15,8 @@ public sealed class ContactsDbContext(DbContextOptions<ContactsDbContext> option
     public DbSet<Contact> Contacts => Set<Contact>();
     public DbSet<Company> Companies => Set<Company>();
     public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
+    public DbSet<DuplicateScan> DuplicateScans => Set<DuplicateScan>();
+    public DbSet<DuplicateGroup> DuplicateGroups => Set<DuplicateGroup>();
     public DbSet<CustomFieldDefinition> CustomFieldDefinitions => Set<CustomFieldDefinition>();
     public DbSet<ImportRowError> ImportRowErrors => Set<ImportRowError>();
 
@@ -110,6 +113,19 @@ public sealed class ContactsDbContext(DbContextOptions<ContactsDbContext> option
             definition.Property(d => d.Key).HasMaxLength(50);
             definition.Property(d => d.Label).HasMaxLength(200);
             definition.Property(d => d.Type).HasConversion<string>().HasMaxLength(20);
+        });
+        modelBuilder.Entity<DuplicateScan>(scan =>
+        {
+            scan.Property(s => s.Id).ValueGeneratedNever();
+            scan.Property(s => s.Status).HasConversion<string>().HasMaxLength(20);
+            scan.Property(s => s.Stage).HasMaxLength(20);
+            scan.Property(s => s.CreatedBy).HasMaxLength(ContactRules.ShortTextMaxLength);
+            scan.Property(s => s.Team).HasMaxLength(ContactRules.ShortTextMaxLength);
+        });
+        modelBuilder.Entity<DuplicateGroup>(group =>
+        {
+            group.Property(g => g.Id).UseIdentityAlwaysColumn();
+            group.HasIndex(g => new { g.ScanId, g.Ordinal }).IsUnique();
         });
         modelBuilder.Entity<ImportRowError>(error =>
         {

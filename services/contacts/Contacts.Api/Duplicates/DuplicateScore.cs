@@ -1,6 +1,8 @@
 using CustomerBase.Contacts.Apis;
 
-namespace CustomerBase.Contacts.Model;
+using CustomerBase.Contacts.Model;
+
+namespace CustomerBase.Contacts.Duplicates;
 
 /// <summary>
 /// How likely two cards are the same person. Each matching key is evidence with its own weight; independent evidence
@@ -34,4 +36,16 @@ public static class DuplicateScore
         var score = 1 - reasons.Aggregate(1.0, (rest, r) => rest * (1 - r.Weight));
         return new DuplicateCandidate(candidate.Id, Math.Round(score, 3), reasons.Select(r => r.Reason).ToList(), candidate.ToResponse());
     }
+
+    /// <summary>The score of a set of reasons (as <see cref="Between"/> names them), combined the same way.</summary>
+    public static double Combine(IEnumerable<string> reasons) =>
+        Math.Round(1 - reasons.Aggregate(1.0, (rest, reason) => rest * (1 - Weight(reason))), 3);
+
+    private static double Weight(string reason) => reason switch
+    {
+        "same e-mail" => SameEmail,
+        "same phone" => SamePhone,
+        "same name and birth date" => SameNameAndBirthDate,
+        _ => SameName,
+    };
 }

@@ -5,7 +5,9 @@ using CustomerBase.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
-namespace CustomerBase.Contacts.Apis;
+using CustomerBase.Contacts.Apis;
+
+namespace CustomerBase.Contacts.Duplicates;
 
 /// <summary>Likely duplicates of a contact, each with a score and the reasons, for a person to review and merge.</summary>
 public static class DuplicatesApi
