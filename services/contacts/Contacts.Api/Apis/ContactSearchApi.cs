@@ -58,15 +58,22 @@ public static class ContactSearchApi
         }
 
         var take = limit ?? DefaultLimit;
+        if (filter is { Name: { } name, Fuzzy: false, Email: null, Phone: null, Tag: null, OwnerId: null, Team: null } && order == "created")
+        {
+            var rows = await ContactQueries.NamePrefixPage(db, name, user, cursor?.Id, take + 1).AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct);
+            return TypedResults.Ok(Page(rows, take, order));
+        }
         var query = ContactQueries.Matching(db, filter).VisibleTo(user).AsNoTracking();
         query = order == "name"
             ? ContactQueries.AfterByName(query, cursor).OrderBy(c => c.SearchName).ThenBy(c => c.Id)
             : ContactQueries.AfterById(query, cursor).OrderBy(c => c.Id);
-        var page = await query.Take(take + 1).ToListAsync(ct);
-
-        var next = page.Count > take ? ContactCursor.For(page[take - 1], order).ToString() : null;
-        return TypedResults.Ok(new ContactPage(page.Take(take).Select(c => c.ToResponse()).ToList(), next));
+        return TypedResults.Ok(Page(await query.Take(take + 1).ToListAsync(ct), take, order));
     }
+
+    /// <summary>A page from up to <paramref name="take"/> + 1 rows: the extra row only tells that there is a next page.</summary>
+    private static ContactPage Page(List<Contact> rows, int take, string order) => new(
+        rows.Take(take).Select(c => c.ToResponse()).ToList(),
+        rows.Count > take ? ContactCursor.For(rows[take - 1], order).ToString() : null);
 
     public static async Task<Results<Ok<BulkTagsResult>, ValidationProblem>> ChangeTags(
         BulkTagsRequest request, ContactsDbContext db, ContactCache cache, ClaimsPrincipal user, CancellationToken ct)

@@ -62,7 +62,9 @@ public static class ImportIndexes
             }
         }
         await Task.WhenAll(Worker(), Worker());
-        await using var analyze = dataSource.CreateCommand("ANALYZE contacts");
+        // VACUUM as well: it marks the new pages all-visible, which the index-only name searches need.
+        await using var analyze = dataSource.CreateCommand("VACUUM ANALYZE contacts");
+        analyze.CommandTimeout = 0;
         await analyze.ExecuteNonQueryAsync(ct);
     }
 

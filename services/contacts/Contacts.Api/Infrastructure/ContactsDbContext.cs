@@ -60,9 +60,10 @@ public sealed class ContactsDbContext(DbContextOptions<ContactsDbContext> option
             contact.HasIndex(c => c.SearchName).HasMethod("gin").HasOperators("gin_trgm_ops").HasDatabaseName("ix_contacts_search_name_trgm");
             contact.HasIndex(c => new { c.SearchName, c.Id }).HasDatabaseName("ix_contacts_name_order");
             // text_pattern_ops: under the C.UTF-8 collation a plain btree cannot serve LIKE 'x%'.
-            contact.HasIndex(c => c.FirstNameKey).HasOperators("text_pattern_ops");
-            contact.HasIndex(c => c.MiddleNameKey).HasOperators("text_pattern_ops");
-            contact.HasIndex(c => c.LastNameKey).HasOperators("text_pattern_ops");
+            // INCLUDE: a name search collects ids (with what visibility needs) by index-only scans, then reads 51 rows.
+            contact.HasIndex(c => c.FirstNameKey).HasOperators("text_pattern_ops").IncludeProperties(c => new { c.Id, c.Team, c.OwnerId });
+            contact.HasIndex(c => c.MiddleNameKey).HasOperators("text_pattern_ops").IncludeProperties(c => new { c.Id, c.Team, c.OwnerId });
+            contact.HasIndex(c => c.LastNameKey).HasOperators("text_pattern_ops").IncludeProperties(c => new { c.Id, c.Team, c.OwnerId });
             contact.HasIndex(c => c.ExternalId).IsUnique().HasFilter("external_id IS NOT NULL");
             contact.HasIndex(c => new { c.Team, c.OwnerId });
         });
