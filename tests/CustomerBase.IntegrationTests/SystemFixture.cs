@@ -20,6 +20,9 @@ public sealed class SystemFixture : IAsyncLifetime
 
     /// <summary>Each test's user (a unique subject) may export this many rows a day.</summary>
     public const long ExportRowsPerDay = 20;
+
+    /// <summary>Distinct contacts a support user may read in an hour before the bulk-read alarm (other roles: the default).</summary>
+    public const long SupportReadsPerHour = 25;
     public static readonly TimeSpan RateLimitWindow = TimeSpan.FromSeconds(10);
 
     public CustomerBaseSystem System { get; private set; } = null!;
@@ -39,6 +42,7 @@ public sealed class SystemFixture : IAsyncLifetime
                 ["ContactsOptions__Import__MaxFileBytes"] = ImportLimitBytes.ToString(),
                 ["ContactsOptions__DefaultPhoneRegion"] = "PL",
                 ["ContactsOptions__Export__MaxRowsPerUserPerDay"] = ExportRowsPerDay.ToString(),
+                [$"ContactsOptions__BulkAccess__PerRole__{Roles.Support}"] = SupportReadsPerHour.ToString(),
             },
             Report = line => Console.WriteLine($"[system] {line}"),
         });
@@ -49,12 +53,12 @@ public sealed class SystemFixture : IAsyncLifetime
     /// A client of the gateway carrying a token of the development issuer for a new subject (so a test's requests
     /// count against no other test's rate limit); no role means no token at all.
     /// </summary>
-    public HttpClient ClientFor(string? role, string? team = null, IEnumerable<string>? scopes = null)
+    public HttpClient ClientFor(string? role, string? team = null, IEnumerable<string>? scopes = null, string? subject = null)
     {
         var client = new HttpClient { BaseAddress = System.GatewayUrl, Timeout = TimeSpan.FromSeconds(30) };
         if (role is not null)
         {
-            client.DefaultRequestHeaders.Authorization = new("Bearer", System.Issuer.CreateToken(role, subject: $"{role}-{Guid.NewGuid():N}", team: team, scopes: scopes));
+            client.DefaultRequestHeaders.Authorization = new("Bearer", System.Issuer.CreateToken(role, subject: subject ?? $"{role}-{Guid.NewGuid():N}", team: team, scopes: scopes));
         }
         return client;
     }

@@ -1,3 +1,4 @@
+using CustomerBase.Contacts.Access;
 using CustomerBase.Contacts.Apis;
 using CustomerBase.Contacts.Extensions;
 using CustomerBase.Contacts.Grpc;
@@ -10,6 +11,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.UseAccessBlocks();
 app.MapContactsApi();
 app.MapGrpcService<ContactsDirectoryService>();
 

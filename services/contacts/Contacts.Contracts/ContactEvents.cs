@@ -45,3 +45,9 @@ public sealed record ImportedContact(Guid ContactId, bool Created, IReadOnlyList
 /// which fields, how many rows. The consent service keeps it in the audit trail of access to personal data.
 /// </summary>
 public sealed record ContactsExported(Guid ExportId, string UserId, string? Role, string Format, string Filter, IReadOnlyList<string> Fields, long Rows, DateTimeOffset At);
+
+/// <summary>
+/// A user read more distinct contacts within an hour than the deployment allows: the pattern of someone taking the
+/// base with them. <see cref="Blocked"/> says whether their access to contacts was suspended automatically.
+/// </summary>
+public sealed record SuspiciousBulkAccess(string UserId, string? Role, long DistinctContacts, long Threshold, DateTimeOffset HourStart, bool Blocked, DateTimeOffset At);

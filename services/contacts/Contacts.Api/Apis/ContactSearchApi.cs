@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text;
+using CustomerBase.Contacts.Access;
 using CustomerBase.Contacts.Contracts;
 using CustomerBase.Contacts.Infrastructure;
 using CustomerBase.Contacts.Model;
@@ -32,7 +33,7 @@ public static class ContactSearchApi
     /// The answer's <c>next</c> is the cursor for the following page (<c>after</c>).
     /// </summary>
     public static async Task<Results<Ok<ContactPage>, ValidationProblem>> ListContacts(
-        ContactsDbContext db, PhoneNormalizer phones, ClaimsPrincipal user, CancellationToken ct,
+        ContactsDbContext db, PhoneNormalizer phones, BulkAccessMonitor monitor, ClaimsPrincipal user, CancellationToken ct,
         string? q = null, bool fuzzy = false, string? email = null, string? phone = null, string? tag = null,
         string? ownerId = null, string? team = null, string? sort = null, string? after = null, int? limit = null)
     {
@@ -61,13 +62,16 @@ public static class ContactSearchApi
         if (filter is { Name: { } name, Fuzzy: false, Email: null, Phone: null, Tag: null, OwnerId: null, Team: null } && order == "created")
         {
             var rows = await ContactQueries.NamePrefixPage(db, name, user, cursor?.Id, take + 1).AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct);
+            monitor.Read(user, rows.Take(take).Select(c => c.Id));
             return TypedResults.Ok(Page(rows, take, order));
         }
         var query = ContactQueries.Matching(db, filter).VisibleTo(user).AsNoTracking();
         query = order == "name"
             ? ContactQueries.AfterByName(query, cursor).OrderBy(c => c.SearchName).ThenBy(c => c.Id)
             : ContactQueries.AfterById(query, cursor).OrderBy(c => c.Id);
-        return TypedResults.Ok(Page(await query.Take(take + 1).ToListAsync(ct), take, order));
+        var found = await query.Take(take + 1).ToListAsync(ct);
+        monitor.Read(user, found.Take(take).Select(c => c.Id));
+        return TypedResults.Ok(Page(found, take, order));
     }
 
     /// <summary>A page from up to <paramref name="take"/> + 1 rows: the extra row only tells that there is a next page.</summary>

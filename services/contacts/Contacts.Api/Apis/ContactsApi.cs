@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CustomerBase.Contacts.Access;
 using CustomerBase.Contacts.Companies;
 using CustomerBase.Contacts.Contracts;
 using CustomerBase.Contacts.CustomFields;
@@ -35,6 +36,7 @@ public static class ContactsApi
         app.MapExportApi();
         app.MapCustomFieldsApi();
         app.MapCompaniesApi();
+        app.MapAccessBlocksApi();
         return app;
     }
 
@@ -68,7 +70,7 @@ public static class ContactsApi
     }
 
     public static async Task<Results<Ok<ContactResponse>, NotFound>> GetContact(
-        Guid id, ContactsDbContext db, ContactCache cache, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
+        Guid id, ContactsDbContext db, ContactCache cache, BulkAccessMonitor monitor, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
         var card = await cache.GetAsync(id);
         if (card is null)
@@ -85,6 +87,7 @@ public static class ContactsApi
         {
             return TypedResults.NotFound();
         }
+        monitor.Read(user, [id]);
         ContactETag.Set(http, card.Version);
         return TypedResults.Ok(card);
     }

@@ -1,3 +1,4 @@
+using CustomerBase.Contacts.Access;
 using CustomerBase.Contacts.Apis;
 using CustomerBase.Contacts.CustomFields;
 using CustomerBase.Contacts.Duplicates;
@@ -28,6 +29,8 @@ public static class Extensions
         builder.AddRedis();
         builder.Services.AddSingleton<ContactCache>();
         builder.Services.AddSingleton<ExportQuota>();
+        builder.Services.AddSingleton<BulkAccessMonitor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BulkAccessMonitor>());
         builder.Services.AddSingleton<DuplicateScanner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DuplicateScanner>());
         builder.Services.AddSingleton<ContactImporter>();

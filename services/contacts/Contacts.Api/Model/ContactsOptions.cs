@@ -8,6 +8,8 @@ public sealed class ContactsOptions
     public ImportOptions Import { get; set; } = new();
 
     public ExportOptions Export { get; set; } = new();
+
+    public BulkAccessOptions BulkAccess { get; set; } = new();
 }
 
 /// <summary>Limits and tuning of customer-list imports (section <c>ContactsOptions:Import</c>).</summary>
@@ -36,4 +38,17 @@ public sealed class ExportOptions
 {
     /// <summary>Rows one user may export per UTC day, across all their exports; an export that would pass it is refused whole.</summary>
     public long MaxRowsPerUserPerDay { get; set; } = 50_000;
+}
+
+/// <summary>The bulk-read alarm (section <c>ContactsOptions:BulkAccess</c>).</summary>
+public sealed class BulkAccessOptions
+{
+    /// <summary>Distinct contacts one user may read in a clock hour before <c>SuspiciousBulkAccess</c> is raised.</summary>
+    public long MaxDistinctContactsPerHour { get; set; } = 2_000;
+
+    /// <summary>Per-role thresholds that replace the default (e.g. support reads many cards a day).</summary>
+    public Dictionary<string, long> PerRole { get; set; } = [];
+
+    /// <summary>Suspend the user's access to contacts when the alarm is raised, until an administrator lifts it.</summary>
+    public bool BlockAutomatically { get; set; } = true;
 }
