@@ -17,18 +17,24 @@ public sealed class GatewayHardeningTests(SystemFixture fixture)
         var accepted = 0;
         HttpResponseMessage? refused = null;
 
-        // A window may end during the burst, so the first refusal comes after between limit and 2 × limit requests.
-        for (var i = 0; i < 2 * limit + 1 && refused is null; i++)
+        // Waves of concurrent requests, so that a window's budget is spent within the window even on a busy machine;
+        // windows may roll over meanwhile, so the refusal comes after at least `limit` accepted requests.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (refused is null && DateTime.UtcNow < deadline)
         {
-            var response = await client.GetAsync($"/api/contacts/{Guid.NewGuid()}", Ct);
-            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            var wave = await Task.WhenAll(Enumerable.Range(0, 25).Select(_ => client.GetAsync($"/api/contacts/{Guid.NewGuid()}", Ct)));
+            foreach (var response in wave)
             {
-                refused = response;
-            }
-            else
-            {
-                Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-                accepted++;
+                if (response.StatusCode == HttpStatusCode.TooManyRequests && refused is null)
+                {
+                    refused = response;
+                    continue;
+                }
+                if (response.StatusCode != HttpStatusCode.TooManyRequests)
+                {
+                    Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+                    accepted++;
+                }
                 response.Dispose();
             }
         }
@@ -36,7 +42,7 @@ public sealed class GatewayHardeningTests(SystemFixture fixture)
         Assert.NotNull(refused);
         using (refused)
         {
-            Assert.InRange(accepted, limit, 2 * limit);
+            Assert.True(accepted >= limit, $"refused after {accepted} accepted requests, fewer than the limit of {limit}");
             var retryAfter = refused.Headers.RetryAfter?.Delta;
             Assert.NotNull(retryAfter);
             Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), SystemFixture.RateLimitWindow);
