@@ -118,14 +118,16 @@ async function showLogs(_, query) {
       <input id="log-trace" placeholder="trace id" size="34" value="${esc(query.get('traceId') ?? '')}">
       <input id="log-search" placeholder="search messages" size="30">
     </div>
-    <table id="logs"><thead><tr><th>Time</th><th>Resource</th><th>Level</th><th>Category</th><th>Message</th><th>Trace</th></tr></thead><tbody></tbody></table>`;
+    <table id="logs"><thead><tr><th>Time</th><th>Resource</th><th>Level</th><th>Trace</th><th>Category</th><th>Message</th></tr></thead><tbody></tbody></table>`;
   const value = id => encodeURIComponent(view.querySelector(id).value);
   const refresh = async () => {
     const logs = await api(`logs?resource=${value('#log-resource')}&level=${value('#log-level')}&traceId=${value('#log-trace')}&search=${value('#log-search')}`);
-    view.querySelector('tbody').innerHTML = logs.reverse().map(l => `
+    // Newest first by the time written: services send in batches, so arrival order interleaves them.
+    logs.sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
+    view.querySelector('tbody').innerHTML = logs.map(l => `
       <tr><td class="mono">${time(l.time)}</td><td>${esc(l.resource)}</td><td class="level-${esc(l.level)}">${esc(l.level)}</td>
-      <td class="muted mono">${esc(l.category)}</td><td>${esc(l.message)}</td>
-      <td class="mono">${l.traceId ? `<a href="#trace/${l.traceId}">${l.traceId.slice(0, 8)}</a>` : ''}</td></tr>`).join('');
+      <td class="mono">${l.traceId ? `<a href="#trace/${l.traceId}">${l.traceId.slice(0, 8)}</a>` : ''}</td>
+      <td class="muted mono">${esc(l.category)}</td><td>${esc(l.message)}</td></tr>`).join('');
   };
   view.querySelectorAll('.filters select, .filters input').forEach(el => el.oninput = () => refresh());
   every(2000, refresh);
