@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using CustomerBase.ServiceDefaults;
 using CustomerBase.ServiceDefaults.Security;
 using Microsoft.Playwright;
@@ -94,7 +95,10 @@ public sealed class DashboardBrowserTests(SystemFixture fixture) : IAsyncLifetim
         var page = await SignedInPageAsync();
         await page.ClickAsync("nav a[data-view=tokens]");
         await page.ClickAsync($"button[data-role='{Roles.Marketer}']");
-        var token = await page.InputValueAsync($"#token-{Roles.Marketer}");
+        // The token arrives from the dashboard's API after the click: a JWT starts with "ey".
+        var tokenBox = page.Locator($"#token-{Roles.Marketer}");
+        await Expect(tokenBox).ToHaveValueAsync(new Regex("^ey"));
+        var token = await tokenBox.InputValueAsync();
 
         using var gateway = new HttpClient { BaseAddress = fixture.System.GatewayUrl };
         gateway.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -103,7 +107,7 @@ public sealed class DashboardBrowserTests(SystemFixture fixture) : IAsyncLifetim
 
         // The console of a service shows its own output, live.
         await page.GotoAsync(new Uri(fixture.Dashboard.Url, $"#console/{ResourceNames.Contacts}").ToString());
-        await Expect(page.Locator("#console-count")).Not.ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^0 of|^$"), new() { Timeout = 10_000 });
+        await Expect(page.Locator("#console-count")).Not.ToHaveTextAsync(new Regex("^0 of|^$"), new() { Timeout = 10_000 });
     }
 
     public async ValueTask DisposeAsync()

@@ -38,7 +38,8 @@ public sealed class ServiceProcessTests : IAsyncLifetime
 
         gateway.SimulateCrash();
 
-        await Eventually.Until(() => Task.FromResult(gateway.State == ResourceState.Running && gateway.ProcessId != firstPid), ok => ok,
+        // ProcessId is null between the kill and the relaunch, which must not count as "a new process".
+        await Eventually.Until(() => Task.FromResult(gateway.State == ResourceState.Running && gateway.ProcessId is { } pid && pid != firstPid), ok => ok,
             TimeSpan.FromSeconds(30), "the gateway running again under a new process");
         Assert.Equal(1, gateway.Restarts);
         lock (reports)
