@@ -64,15 +64,30 @@ public sealed class SpanStore(int capacity)
     {
         lock (_gate)
         {
-            return _byTrace.Values
-                .Select(Summarise)
-                .Where(t => resource is null || t.Resources.Contains(resource))
-                .Where(t => string.IsNullOrEmpty(search)
-                    || t.TraceId.Contains(search, StringComparison.OrdinalIgnoreCase)
-                    || _byTrace[t.TraceId].Any(s => s.Name.Contains(search, StringComparison.OrdinalIgnoreCase)))
-                .OrderByDescending(t => t.Start)
-                .Take(limit)
-                .ToList();
+            // Walk back from the latest span and summarise only the traces shown: the page asks every 2 s, and
+            // summarising every kept trace each time would hold up ingestion for a long list.
+            var seen = new HashSet<string>();
+            var traces = new List<TraceSummary>();
+            foreach (var latest in _arrival.Reverse())
+            {
+                if (traces.Count == limit)
+                {
+                    break;
+                }
+                if (!seen.Add(latest.TraceId))
+                {
+                    continue;
+                }
+                var spans = _byTrace[latest.TraceId];
+                if ((resource is null || spans.Any(s => s.Resource == resource))
+                    && (string.IsNullOrEmpty(search)
+                        || latest.TraceId.Contains(search, StringComparison.OrdinalIgnoreCase)
+                        || spans.Any(s => s.Name.Contains(search, StringComparison.OrdinalIgnoreCase))))
+                {
+                    traces.Add(Summarise(spans));
+                }
+            }
+            return traces.OrderByDescending(t => t.Start).ToList();
         }
     }
 
