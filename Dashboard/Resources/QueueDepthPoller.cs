@@ -10,14 +10,11 @@ namespace CustomerBase.Dashboard.Resources;
 /// Queue depth per service, which no service can report about itself: every five seconds the RabbitMQ management
 /// API's queue list, summed per service by the queue-name prefix our endpoint naming gives (<c>service-consumer</c>).
 /// </summary>
-public sealed class QueueDepthPoller : IAsyncDisposable
+public sealed class QueueDepthPoller : PeriodicLoop
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
     private readonly HttpClient _http;
     private readonly IReadOnlyList<string> _services;
     private readonly MetricStore _metrics;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
 
     public QueueDepthPoller(Uri managementUrl, IReadOnlyList<string> services, MetricStore metrics)
     {
@@ -26,47 +23,30 @@ public sealed class QueueDepthPoller : IAsyncDisposable
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
         _services = services;
         _metrics = metrics;
-        _loop = Task.Run(() => LoopAsync(_stop.Token));
+        Start(TimeSpan.FromSeconds(5));
     }
 
     private sealed record Queue([property: JsonPropertyName("name")] string Name, [property: JsonPropertyName("messages")] long? Messages);
 
-    private async Task LoopAsync(CancellationToken ct)
+    protected override async Task TickAsync(CancellationToken ct)
     {
-        while (!ct.IsCancellationRequested)
+        try
         {
-            try
-            {
-                var queues = await _http.GetFromJsonAsync<List<Queue>>("api/queues?columns=name,messages", ct) ?? [];
-                var now = DateTimeOffset.UtcNow;
-                _metrics.Add(_services.Select(service => new MetricData(service, MetricStore.QueueDepth, "{message}", MetricType.Gauge,
-                    IsMonotonic: false, IsDelta: false, now,
-                    [new MetricPoint(new Dictionary<string, string>(), queues.Where(q => q.Name.StartsWith(service + "-", StringComparison.Ordinal)).Sum(q => q.Messages ?? 0), 0, 0)])));
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException || (e is TaskCanceledException && !ct.IsCancellationRequested))
-            {
-                // The broker is starting, restarting or stopped: no sample this time.
-            }
-            try
-            {
-                await Task.Delay(Interval, ct);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            var queues = await _http.GetFromJsonAsync<List<Queue>>("api/queues?columns=name,messages", ct) ?? [];
+            var now = DateTimeOffset.UtcNow;
+            _metrics.Add(_services.Select(service => new MetricData(service, MetricStore.QueueDepth, "{message}", MetricType.Gauge,
+                IsMonotonic: false, IsDelta: false, now,
+                [new MetricPoint(new Dictionary<string, string>(), queues.Where(q => q.Name.StartsWith(service + "-", StringComparison.Ordinal)).Sum(q => q.Messages ?? 0), 0, 0)])));
+        }
+        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException || (e is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            // The broker is starting, restarting or stopped: no sample this time.
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        await _loop;
+        await base.DisposeAsync();
         _http.Dispose();
-        _stop.Dispose();
     }
 }

@@ -5,18 +5,15 @@ using CustomerBase.Hosting.Servers;
 namespace CustomerBase.Dashboard.Resources;
 
 /// <summary>Probes every running resource's health every two seconds, so the list shows health, not only "the process runs".</summary>
-public sealed class ResourceMonitor : IAsyncDisposable
+public sealed class ResourceMonitor : PeriodicLoop
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
     private readonly ConcurrentDictionary<string, bool> _healthy = new();
-    private readonly CancellationTokenSource _stop = new();
     private readonly Func<IReadOnlyList<IResource>> _resources;
-    private readonly Task _loop;
 
     public ResourceMonitor(Func<IReadOnlyList<IResource>> resources)
     {
         _resources = resources;
-        _loop = Task.Run(() => LoopAsync(_stop.Token));
+        Start(TimeSpan.FromSeconds(2));
     }
 
     /// <summary>"Healthy" or "Unhealthy" after the last probe of a running resource; null while not running or not yet probed.</summary>
@@ -25,41 +22,18 @@ public sealed class ResourceMonitor : IAsyncDisposable
             ? healthy ? "Healthy" : "Unhealthy"
             : null;
 
-    private async Task LoopAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            await Task.WhenAll(_resources()
-                .Where(r => r.State is ResourceState.Running or ResourceState.Unhealthy)
-                .Select(async r =>
+    protected override Task TickAsync(CancellationToken ct) =>
+        Task.WhenAll(_resources()
+            .Where(r => r.State is ResourceState.Running or ResourceState.Unhealthy)
+            .Select(async r =>
+            {
+                try
                 {
-                    try
-                    {
-                        _healthy[r.Name] = await r.IsHealthyAsync(ct);
-                    }
-                    catch (Exception) when (!ct.IsCancellationRequested)
-                    {
-                        _healthy[r.Name] = false;
-                    }
-                    catch (OperationCanceledException)
-                    {
-                    }
-                }));
-            try
-            {
-                await Task.Delay(Interval, ct);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _loop;
-        _stop.Dispose();
-    }
+                    _healthy[r.Name] = await r.IsHealthyAsync(ct);
+                }
+                catch (Exception) when (!ct.IsCancellationRequested)
+                {
+                    _healthy[r.Name] = false;
+                }
+            }));
 }

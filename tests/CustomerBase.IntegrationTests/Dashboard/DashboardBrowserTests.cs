@@ -12,7 +12,7 @@ namespace CustomerBase.IntegrationTests.Dashboard;
 
 /// <summary>
 /// The developer dashboard of the running test system, in Debian's Chromium driven by Playwright: the resources,
-/// one request's trace across the gateway, services and the bus, and the token buttons.
+/// one request's trace across the gateway, services and the bus, key metrics, console output and the token buttons.
 /// </summary>
 public sealed class DashboardBrowserTests(SystemFixture fixture) : IAsyncLifetime
 {
@@ -80,6 +80,11 @@ public sealed class DashboardBrowserTests(SystemFixture fixture) : IAsyncLifetim
         // The trace's structured logs are one click away, filtered by its id.
         await page.ClickAsync("text=logs of this trace");
         await Expect(page.Locator("#log-trace")).ToHaveValueAsync(traceId);
+
+        // Key metrics of the service: a request rate needs two exports (every 5 s); queue depth comes from RabbitMQ.
+        await page.GotoAsync(new Uri(fixture.Dashboard.Url, $"#metrics/{ResourceNames.Contacts}").ToString());
+        await Expect(page.Locator(".chart[data-chart='requests'] .value")).ToHaveTextAsync(new Regex(@"^\d+\.\d\d /s$"), new() { Timeout = 30_000 });
+        await Expect(page.Locator(".chart[data-chart='queued messages']")).ToBeVisibleAsync(Arrives);
     }
 
     [Fact]
