@@ -1,12 +1,13 @@
+using CustomerBase.Dashboard;
 using CustomerBase.Hosting;
 
 namespace CustomerBase.AppHost;
 
 /// <summary>
 /// The AppHost's command line: <c>--fresh</c> wipes <c>.data/</c> first; <c>token ROLE [--team T]</c> prints a development
-/// token and exits. Ports are the developer defaults below.
+/// token and exits. Ports are the developer defaults below; the dashboard's is <see cref="DashboardOptions.DefaultPort"/>.
 /// </summary>
-public sealed record AppHostArguments(bool Fresh, string? TokenRole, string? Team, SystemOptions Options)
+public sealed record AppHostArguments(bool Fresh, string? TokenRole, string? Team, SystemOptions Options, DashboardOptions Dashboard)
 {
     public const int GatewayPort = 5000;
     public const int PostgresPort = 15432;
@@ -27,10 +28,9 @@ public sealed record AppHostArguments(bool Fresh, string? TokenRole, string? Tea
             RedisPort = RedisPort,
             RabbitMqPort = RabbitMqPort,
             RabbitMqManagementPort = RabbitMqManagementPort,
-            OtlpEndpoint = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"),
             Report = line => Console.WriteLine($"  {DateTime.Now:HH:mm:ss} {line}"),
         };
-        return new AppHostArguments(fresh, tokenRole, team, options);
+        return new AppHostArguments(fresh, tokenRole, team, options, new DashboardOptions());
     }
 }
 

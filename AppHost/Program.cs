@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using CustomerBase.AppHost;
+using CustomerBase.Dashboard;
 using CustomerBase.Hosting;
 using CustomerBase.Hosting.Servers;
 
@@ -20,25 +21,26 @@ if (arguments.Fresh)
 }
 
 Console.WriteLine($"Starting CustomerBase ({arguments.Options.Configuration} build, data in {arguments.Options.ResolvedDataDirectory}) …");
+DashboardServer? dashboard = null;
 CustomerBaseSystem system;
 try
 {
-    system = await CustomerBaseSystem.StartAsync(arguments.Options, stop.Token);
+    // First the dashboard, so the services can send it their telemetry from their first line on.
+    dashboard = await DashboardServer.StartAsync(arguments.Dashboard, stop.Token);
+    Console.WriteLine($"  Dashboard: {dashboard.LoginUrl}");
+    system = await CustomerBaseSystem.StartAsync(dashboard.SendTelemetryHere(arguments.Options), stop.Token, dashboard.Show);
 }
-catch (ResourceStartException ex)
+catch (Exception ex) when (ex is ResourceStartException or OperationCanceledException)
 {
-    Console.Error.WriteLine($"error: {ex.Message}");
-    return 1;
-}
-catch (OperationCanceledException)
-{
-    Console.Error.WriteLine("Start-up cancelled; everything started has been stopped.");
-    return 130;
+    await (dashboard?.DisposeAsync() ?? ValueTask.CompletedTask);
+    Console.Error.WriteLine(ex is ResourceStartException ? $"error: {ex.Message}" : "Start-up cancelled; everything started has been stopped.");
+    return ex is ResourceStartException ? 1 : 130;
 }
 
+await using (dashboard)
 await using (system)
 {
-    ResourceTable.Print(system, Console.Out);
+    ResourceTable.Print(system, dashboard, Console.Out);
     try
     {
         await Task.Delay(Timeout.Infinite, stop.Token);

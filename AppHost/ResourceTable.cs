@@ -1,3 +1,4 @@
+using CustomerBase.Dashboard;
 using CustomerBase.Hosting;
 using CustomerBase.ServiceDefaults.Security;
 
@@ -6,7 +7,7 @@ namespace CustomerBase.AppHost;
 /// <summary>Prints the table of everything that runs, its state, process id and where to reach it.</summary>
 public static class ResourceTable
 {
-    public static void Print(CustomerBaseSystem system, TextWriter output)
+    public static void Print(CustomerBaseSystem system, DashboardServer dashboard, TextWriter output)
     {
         var rows = system.Resources;
         output.WriteLine();
@@ -24,6 +25,7 @@ public static class ResourceTable
             }
         }
         output.WriteLine();
+        output.WriteLine($"  Dashboard: {dashboard.LoginUrl}  (resources, console and structured logs, traces, metrics, tokens)");
         output.WriteLine($"  API:  {system.GatewayUrl}api/...  (a bearer token is required)");
         output.WriteLine($"  Token for another role: ./run.sh token <role>   roles: {string.Join(", ", Roles.All)}");
         output.WriteLine($"  An administrator token for this session (12 h):");

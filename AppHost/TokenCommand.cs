@@ -13,8 +13,7 @@ public static class TokenCommand
             Console.Error.WriteLine($"error: unknown role '{role}'; roles: {string.Join(", ", Roles.All)}");
             return 2;
         }
-        var scopes = role == Roles.Integration ? Permissions.All : null;
-        Console.WriteLine(new DevelopmentIssuer(dataDirectory).CreateToken(role, team: team, scopes: scopes));
+        Console.WriteLine(new DevelopmentIssuer(dataDirectory).CreateTokenForRole(role, team));
         return 0;
     }
 }

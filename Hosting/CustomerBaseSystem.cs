@@ -38,26 +38,21 @@ public sealed class CustomerBaseSystem : IAsyncDisposable
     public ServiceProcess Service(string name) => _services.Single(s => s.Name == name);
 
     /// <summary>Everything that runs, servers first, for a table or a dashboard.</summary>
-    public IReadOnlyList<ResourceView> Resources =>
-    [
-        ..new LocalServer[] { Postgres, Redis, RabbitMq }.Select(s => new ResourceView(s.Name, s.State, s.ProcessId, s.Urls, s.LogFile)),
-        .._services.Select(s => new ResourceView(s.Name, s.State, s.ProcessId, s.Urls, s.LogFile)),
-    ];
+    public IReadOnlyList<IResource> Resources => [Postgres, Redis, RabbitMq, .. _services];
 
-    public static async Task<CustomerBaseSystem> StartAsync(SystemOptions options, CancellationToken ct = default)
+    /// <summary>Creates and starts the whole system; on failure, stops whatever had started and throws.</summary>
+    /// <param name="created">
+    /// Called once every resource is known (ports chosen) and before anything starts, so that a dashboard can show
+    /// the start-up as it happens.
+    /// </param>
+    public static async Task<CustomerBaseSystem> StartAsync(SystemOptions options, CancellationToken ct = default,
+        Action<CustomerBaseSystem>? created = null)
     {
-        var clock = Stopwatch.StartNew();
-        var data = options.ResolvedDataDirectory;
-        Directory.CreateDirectory(Path.Combine(data, "logs"));
-        var system = new CustomerBaseSystem(
-            options,
-            new PostgresServer(Path.Combine(data, "postgres"), Port(options.PostgresPort), options.Durable),
-            new RedisServer(Path.Combine(data, "redis"), Port(options.RedisPort)),
-            new RabbitMqServer(Path.Combine(data, "rabbitmq"), Port(options.RabbitMqPort), Port(options.RabbitMqManagementPort)));
+        var system = Create(options);
         try
         {
+            created?.Invoke(system);
             await system.StartAllAsync(ct);
-            system.StartupTime = clock.Elapsed;
             return system;
         }
         catch
@@ -67,21 +62,23 @@ public sealed class CustomerBaseSystem : IAsyncDisposable
         }
     }
 
+    private static CustomerBaseSystem Create(SystemOptions options)
+    {
+        var data = options.ResolvedDataDirectory;
+        Directory.CreateDirectory(Path.Combine(data, "logs"));
+        var system = new CustomerBaseSystem(
+            options,
+            new PostgresServer(Path.Combine(data, "postgres"), Port(options.PostgresPort), options.Durable),
+            new RedisServer(Path.Combine(data, "redis"), Port(options.RedisPort)),
+            new RabbitMqServer(Path.Combine(data, "rabbitmq"), Port(options.RabbitMqPort), Port(options.RabbitMqManagementPort)));
+        system.CreateServices();
+        return system;
+    }
+
     private static int Port(int configured) => configured == 0 ? PortAllocator.GetFreePort() : configured;
 
-    private async Task StartAllAsync(CancellationToken ct)
+    private void CreateServices()
     {
-        var report = _options.Report;
-        if (_options.GatewayPort != 0)
-        {
-            // The one fixed port of ours: say it is taken before spending seconds on everything else.
-            PortAllocator.EnsureFree(_options.GatewayPort, ResourceNames.Gateway);
-        }
-        // The three servers start in parallel; migrations need only PostgreSQL, so they run while RabbitMQ boots (6–9 s).
-        var postgres = StartServerAsync(Postgres, ct);
-        var redis = StartServerAsync(Redis, ct);
-        var rabbitMq = StartServerAsync(RabbitMq, ct);
-
         var endpoints = ServiceCatalog.Services.ToDictionary(s => s.Name, s => new
         {
             Http = new Uri($"http://127.0.0.1:{PortAllocator.GetFreePort()}"),
@@ -93,22 +90,40 @@ public sealed class CustomerBaseSystem : IAsyncDisposable
             _services.Add(CreateService(definition, urls.Http, urls.Grpc, endpoints.ToDictionary(e => e.Key, e => (e.Value.Http, e.Value.Grpc))));
         }
         var gatewayPort = _options.GatewayPort == 0 ? PortAllocator.GetFreePort() : _options.GatewayPort;
-        var gateway = CreateService(ServiceCatalog.Gateway, new Uri($"http://localhost:{gatewayPort}"), null,
-            endpoints.ToDictionary(e => e.Key, e => (e.Value.Http, e.Value.Grpc)));
+        _services.Add(CreateService(ServiceCatalog.Gateway, new Uri($"http://localhost:{gatewayPort}"), null,
+            endpoints.ToDictionary(e => e.Key, e => (e.Value.Http, e.Value.Grpc))));
+    }
+
+    /// <summary>Starts the servers, applies migrations, then starts the services and last the gateway, each waited for until healthy.</summary>
+    private async Task StartAllAsync(CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var report = _options.Report;
+        if (_options.GatewayPort != 0)
+        {
+            // The one fixed port of ours: say it is taken before spending seconds on everything else.
+            PortAllocator.EnsureFree(_options.GatewayPort, ResourceNames.Gateway);
+        }
+        // The three servers start in parallel; migrations need only PostgreSQL, so they run while RabbitMQ boots (6–9 s).
+        var postgres = StartServerAsync(Postgres, ct);
+        var redis = StartServerAsync(Redis, ct);
+        var rabbitMq = StartServerAsync(RabbitMq, ct);
+        var gateway = Gateway;
+        var services = _services.Where(s => s != gateway).ToList();
 
         await postgres;
-        await Task.WhenAll(_services.Select(s => s.MigrateAsync(ct)));
+        await Task.WhenAll(services.Select(s => s.MigrateAsync(ct)));
         report("migrations applied");
         await Task.WhenAll(redis, rabbitMq);
 
-        await Task.WhenAll(_services.Select(async s =>
+        await Task.WhenAll(services.Select(async s =>
         {
             await s.StartAsync(ct);
             report($"{s.Name} is healthy at {s.HttpUrl}");
         }));
-        _services.Add(gateway);
         await gateway.StartAsync(ct);
         report($"gateway is healthy at {gateway.HttpUrl}");
+        StartupTime = clock.Elapsed;
     }
 
     private async Task StartServerAsync(LocalServer server, CancellationToken ct)
@@ -153,6 +168,15 @@ public sealed class CustomerBaseSystem : IAsyncDisposable
         if (_options.OtlpEndpoint is { } otlp)
         {
             env["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp;
+            if (_options.OtlpHeaders is { } headers)
+            {
+                env["OTEL_EXPORTER_OTLP_HEADERS"] = headers;
+            }
+            // A developer watching a dashboard wants spans and logs within a second and charts every few seconds,
+            // not the defaults (5 s batches, metrics once a minute), as Aspire sets them too.
+            env["OTEL_BSP_SCHEDULE_DELAY"] = "1000";
+            env["OTEL_BLRP_SCHEDULE_DELAY"] = "1000";
+            env["OTEL_METRIC_EXPORT_INTERVAL"] = "5000";
         }
         foreach (var (key, value) in _options.ExtraEnvironment)
         {
@@ -177,6 +201,3 @@ public sealed class CustomerBaseSystem : IAsyncDisposable
         await Task.WhenAll(Postgres.DisposeAsync().AsTask(), Redis.DisposeAsync().AsTask(), RabbitMq.DisposeAsync().AsTask());
     }
 }
-
-/// <summary>One row of the resource table.</summary>
-public sealed record ResourceView(string Name, ResourceState State, int? ProcessId, IReadOnlyList<string> Urls, string LogFile);

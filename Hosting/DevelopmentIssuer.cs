@@ -42,6 +42,13 @@ public sealed class DevelopmentIssuer
         ["Authentication__Jwt__SigningKey"] = SigningKey,
     };
 
+    /// <summary>
+    /// The token a developer asks for by role (<c>./run.sh token</c>, the dashboard): a person in that role, or for
+    /// <see cref="Roles.Integration"/> a service account with every permission as its scopes.
+    /// </summary>
+    public string CreateTokenForRole(string role, string? team = null) =>
+        CreateToken(role, team: team, scopes: role == Roles.Integration ? Permissions.All : null);
+
     /// <summary>A token for a person in <paramref name="role"/>, or for a service account (role integration) with scopes.</summary>
     public string CreateToken(string role, string? subject = null, string? team = null, IEnumerable<string>? scopes = null,
         TimeSpan? lifetime = null, DateTime? notBefore = null)

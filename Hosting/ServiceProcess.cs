@@ -9,14 +9,15 @@ namespace CustomerBase.Hosting;
 /// migration step, then the service, ready when its <c>/health</c> answers 200. If it crashes it is restarted
 /// with back-off; stopping sends SIGTERM so it shuts down cleanly, and kills it only if it does not.
 /// </summary>
-public sealed class ServiceProcess : IAsyncDisposable
+public sealed class ServiceProcess : IResource, IAsyncDisposable
 {
     // Generous: the first probe of a cold service also opens its first database connection while the JIT is busy.
     private static readonly HttpClient Health = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly object _gate = new();
     private readonly ServiceSpec _spec;
     private readonly Action<string> _report;
-    private readonly CancellationTokenSource _stopping = new();
+    // Replaced on every (re)start after a stop: once cancelled, it tells the exit handler the exit was asked for.
+    private CancellationTokenSource _stopping = new();
     private Process? _process;
     private StreamWriter? _log;
     private int _restarts;
@@ -30,11 +31,15 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     public string Name => _spec.Name;
+    public string Kind => "service";
     public ResourceState State { get; private set; } = ResourceState.NotStarted;
     public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
     public DateTimeOffset? StartedAt { get; private set; }
     public int Restarts => _restarts;
     public string LogFile { get; }
+
+    /// <summary>Its recent stdout and stderr lines (the log file keeps them all).</summary>
+    public ConsoleLog Console { get; } = new();
     public Uri HttpUrl => _spec.HttpUrl;
     public Uri? GrpcUrl => _spec.GrpcUrl;
     public IReadOnlyList<string> Urls => _spec.GrpcUrl is null ? [_spec.HttpUrl.ToString()] : [_spec.HttpUrl.ToString(), _spec.GrpcUrl + " (gRPC)"];
@@ -68,8 +73,20 @@ public sealed class ServiceProcess : IAsyncDisposable
             PortAllocator.EnsureFree(grpc.Port, Name);
         }
         Directory.CreateDirectory(_spec.LogDirectory);
-        _log = new StreamWriter(LogFile, append: true) { AutoFlush = true };
+        _log ??= new StreamWriter(LogFile, append: true) { AutoFlush = true };
+        if (_stopping.IsCancellationRequested)
+        {
+            _stopping.Dispose();
+            _stopping = new CancellationTokenSource();
+        }
         await WaitHealthyAsync(Launch(), ct);
+    }
+
+    /// <summary>Stops the service cleanly and starts it again on the same ports (the dashboard's restart button).</summary>
+    public async Task RestartAsync(CancellationToken ct)
+    {
+        await StopAsync(ct);
+        await StartAsync(ct);
     }
 
     private void EnsureAssembly()
@@ -88,8 +105,8 @@ public sealed class ServiceProcess : IAsyncDisposable
             var process = new Process { StartInfo = CreateStartInfo(), EnableRaisingEvents = true };
             process.Exited += (_, _) => OnExited(process);
             process.Start();
-            _ = Pump(process.StandardOutput, _log!);
-            _ = Pump(process.StandardError, _log!);
+            _ = Pump(process.StandardOutput, _log!, Console, isError: false);
+            _ = Pump(process.StandardError, _log!, Console, isError: true);
             _process = process;
             StartedAt = DateTimeOffset.UtcNow;
             return process;
@@ -228,7 +245,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    private static async Task Pump(StreamReader from, StreamWriter to)
+    private static async Task Pump(StreamReader from, StreamWriter to, ConsoleLog? console = null, bool isError = false)
     {
         while (await from.ReadLineAsync() is { } line)
         {
@@ -236,6 +253,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             {
                 to.WriteLine(line);
             }
+            console?.Add(line, isError);
         }
     }
 }

@@ -3,7 +3,7 @@ using System.Reflection;
 namespace CustomerBase.Hosting;
 
 /// <summary>How to start the whole system: where, on which ports, with which build.</summary>
-public sealed class SystemOptions
+public sealed record SystemOptions
 {
     public string RepositoryRoot { get; init; } = RepositoryLocator.Find();
 
@@ -24,7 +24,11 @@ public sealed class SystemOptions
     public bool Durable { get; init; } = true;
 
     public string Environment { get; init; } = "Development";
+    /// <summary>Where every service sends its logs, traces and metrics (OTLP/HTTP protobuf), e.g. the dashboard; none when null.</summary>
     public string? OtlpEndpoint { get; init; }
+
+    /// <summary>Headers the services send with their telemetry (<c>OTEL_EXPORTER_OTLP_HEADERS</c> form: <c>name=value,…</c>).</summary>
+    public string? OtlpHeaders { get; init; }
     public TimeSpan ServiceStartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Variables added to every service (e.g. log levels for a benchmark).</summary>

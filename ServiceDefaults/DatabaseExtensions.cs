@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -23,7 +24,10 @@ public static class DatabaseExtensions
         // Pooled: a context per request without building one from scratch each time (interceptors are singletons).
         builder.Services.AddDbContextPool<TDbContext>((services, options) =>
         {
-            options.UseNpgsql(connectionString);
+            options.UseNpgsql(connectionString, npgsql => npgsql.ConfigureDataSource(dataSource =>
+                // Only queries made for a request or a message are traced: the outbox poll and health checks would
+                // otherwise be a trace of their own every second in each service, burying the ones a developer looks for.
+                dataSource.ConfigureTracing(tracing => tracing.ConfigureCommandFilter(_ => Activity.Current is not null))));
             options.UseSnakeCaseNamingConvention();
             foreach (var interceptor in services.GetServices<IInterceptor>())
             {

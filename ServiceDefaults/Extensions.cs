@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using CustomerBase.ServiceDefaults.Security;
 using OpenTelemetry;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -41,13 +42,13 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Logs, traces and metrics over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the AppHost sets it for its
-    /// dashboard). Without an endpoint nothing is collected: spans nobody exports would cost CPU on every request.
-    /// W3C trace context still flows between services either way.
+    /// Logs, traces and metrics over OTLP/HTTP protobuf when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the AppHost sets
+    /// it to its dashboard, which reads OTLP/HTTP only). Without an endpoint nothing is collected: spans nobody exports
+    /// would cost CPU on every request. W3C trace context still flows between services either way.
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is not { Length: > 0 } endpoint)
         {
             return builder;
         }
@@ -70,7 +71,8 @@ public static class Extensions
                 .AddGrpcClientInstrumentation()
                 .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = request =>
                     request.RequestUri is null || !IsHealthPath(request.RequestUri.AbsolutePath)))
-            .UseOtlpExporter();
+            // Signal paths (/v1/traces, /v1/logs, /v1/metrics) are appended to the base endpoint.
+            .UseOtlpExporter(OtlpExportProtocol.HttpProtobuf, new Uri(endpoint));
 
         return builder;
     }

@@ -4,11 +4,12 @@ namespace CustomerBase.Hosting.Servers;
 /// A server (PostgreSQL, Redis, RabbitMQ) run as a local process with its data in a folder of its own,
 /// listening on 127.0.0.1 only. Subclasses say how to start, stop and probe; this class owns the lifecycle.
 /// </summary>
-public abstract class LocalServer : IAsyncDisposable
+public abstract class LocalServer : IResource, IAsyncDisposable
 {
     // One start or stop at a time; health probes do not take it, so they never wait behind a slow start.
     private readonly SemaphoreSlim lifecycle = new(1, 1);
     private readonly Lock stateGate = new();
+    private readonly LogFileFollower follower;
     private ResourceState state = ResourceState.NotStarted;
 
     protected LocalServer(string name, string dataDirectory, string logFileName)
@@ -16,6 +17,7 @@ public abstract class LocalServer : IAsyncDisposable
         Name = name;
         DataDirectory = Path.GetFullPath(dataDirectory);
         LogFile = Path.Combine(DataDirectory, logFileName);
+        follower = new LogFileFollower(LogFile, Console);
     }
 
     /// <summary>"postgres", "redis" or "rabbitmq"; starts every error message.</summary>
@@ -45,6 +47,11 @@ public abstract class LocalServer : IAsyncDisposable
     /// <summary>The server's own log; the output of the tools we run to start and stop it is appended here too.</summary>
     public string LogFile { get; }
 
+    public string Kind => "server";
+
+    /// <summary>The recent lines of <see cref="LogFile"/>, from the first start of this instance on.</summary>
+    public ConsoleLog Console { get; } = new();
+
     /// <summary>How long <see cref="StartAsync"/> may take, from launching to ready.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -73,6 +80,7 @@ public abstract class LocalServer : IAsyncDisposable
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
             deadline.CancelAfter(StartTimeout);
             var logOffset = ServerLog.Length(LogFile); // explain failures from this attempt's log lines only
+            follower.Start(logOffset);
             try
             {
                 Directory.CreateDirectory(DataDirectory);
@@ -140,6 +148,13 @@ public abstract class LocalServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the server and starts it again on the same data and ports.</summary>
+    public async Task RestartAsync(CancellationToken ct)
+    {
+        await StopAsync(ct);
+        await StartAsync(ct);
+    }
+
     /// <summary>Cheap liveness probe; also moves the state between Running, Unhealthy and Exited.</summary>
     public async Task<bool> IsHealthyAsync(CancellationToken ct)
     {
@@ -173,6 +188,7 @@ public abstract class LocalServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None);
+        await follower.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 

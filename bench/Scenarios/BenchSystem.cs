@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CustomerBase.Bench.Load;
+using CustomerBase.Dashboard;
 using CustomerBase.Hosting;
 using CustomerBase.ServiceDefaults.Security;
 
@@ -11,10 +12,12 @@ namespace CustomerBase.Bench.Scenarios;
 public sealed class BenchSystem : IAsyncDisposable
 {
     private readonly TemporaryDataDirectory _data;
+    private readonly DashboardServer? _dashboard;
 
-    private BenchSystem(TemporaryDataDirectory data, CustomerBaseSystem system, string token)
+    private BenchSystem(TemporaryDataDirectory data, CustomerBaseSystem system, string token, DashboardServer? dashboard)
     {
         _data = data;
+        _dashboard = dashboard;
         System = system;
         Token = token;
         Http = new HttpClient { BaseAddress = system.GatewayUrl };
@@ -25,11 +28,13 @@ public sealed class BenchSystem : IAsyncDisposable
     public string Token { get; }
     public HttpClient Http { get; }
 
-    public static async Task<BenchSystem> StartAsync()
+    /// <param name="withDashboard">As under ./run.sh: every service exports its telemetry to a dashboard (here in the bench process).</param>
+    public static async Task<BenchSystem> StartAsync(bool withDashboard = false)
     {
         var data = new TemporaryDataDirectory("bench");
-        Console.WriteLine($"Starting the system ({SystemOptions.BuildConfiguration}) in {data.Path} …");
-        var system = await CustomerBaseSystem.StartAsync(new SystemOptions
+        Console.WriteLine($"Starting the system ({SystemOptions.BuildConfiguration}{(withDashboard ? ", with the dashboard" : "")}) in {data.Path} …");
+        var dashboard = withDashboard ? await DashboardServer.StartAsync(new DashboardOptions { Port = 0 }) : null;
+        var options = new SystemOptions
         {
             DataDirectory = data.Path,
             Durable = false,
@@ -41,9 +46,14 @@ public sealed class BenchSystem : IAsyncDisposable
                 ["Logging__LogLevel__Default"] = "Warning",
                 ["RateLimiting__PermitsPerWindow"] = int.MaxValue.ToString(CultureInfo.InvariantCulture),
             },
-        });
-        return new BenchSystem(data, system, system.Issuer.CreateToken(Roles.Administrator));
+        };
+        var system = await CustomerBaseSystem.StartAsync(dashboard?.SendTelemetryHere(options) ?? options, created: dashboard is null ? null : dashboard.Show);
+        return new BenchSystem(data, system, system.Issuer.CreateToken(Roles.Administrator), dashboard);
     }
+
+    /// <summary>What the dashboard received and whether it kept up (dropped exports), when it runs.</summary>
+    public string? DashboardStatus => _dashboard is null ? null
+        : $"dashboard kept {_dashboard.Telemetry.Spans.Count} spans and {_dashboard.Telemetry.Logs.Count} log records; exports dropped: {_dashboard.Otlp.Dropped}";
 
     public async Task<Guid> CreateContactAsync()
     {
@@ -60,12 +70,16 @@ public sealed class BenchSystem : IAsyncDisposable
     {
         Http.Dispose();
         await System.DisposeAsync();
+        if (_dashboard is not null)
+        {
+            await _dashboard.DisposeAsync();
+        }
         _data.Dispose();
     }
 }
 
 /// <summary>Command-line options shared by the scenarios.</summary>
-public sealed record BenchOptions(int Rounds, int Seconds, int Connections, ILoadClient Client)
+public sealed record BenchOptions(int Rounds, int Seconds, int Connections, ILoadClient Client, bool Dashboard)
 {
     public static BenchOptions Parse(string[] args) => new(
         Option(args, "--rounds", 5),
@@ -76,7 +90,8 @@ public sealed record BenchOptions(int Rounds, int Seconds, int Connections, ILoa
             "dotnet" => new InProcessClient(),
             "wrk" => new WrkClient(),
             _ => WrkClient.IsInstalled() ? new WrkClient() : new InProcessClient(),
-        });
+        },
+        args.Contains("--dashboard"));
 
     public static double Median(IEnumerable<double> values)
     {

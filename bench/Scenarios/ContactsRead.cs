@@ -11,7 +11,7 @@ public static class ContactsRead
     public static async Task<int> RunAsync(string[] args)
     {
         var options = BenchOptions.Parse(args);
-        await using var bench = await BenchSystem.StartAsync();
+        await using var bench = await BenchSystem.StartAsync(options.Dashboard);
         var ids = new List<Guid>();
         for (var i = 0; i < options.Rounds + 1; i++)
         {
@@ -31,6 +31,10 @@ public static class ContactsRead
         Console.WriteLine($"contacts-read: GET /api/contacts/{{id}} through the gateway, medians of {options.Rounds} rounds ({options.Client.Name}, {options.Connections} connections, {Environment.ProcessorCount} cores)");
         LoadTable.Print([("gateway", runs)]);
         Console.WriteLine("target ≥ 5,000 req/s");
+        if (bench.DashboardStatus is { } status)
+        {
+            Console.WriteLine(status);
+        }
         return 0;
     }
 }

@@ -1,3 +1,4 @@
+using CustomerBase.Dashboard;
 using CustomerBase.Hosting;
 using CustomerBase.ServiceDefaults.Security;
 
@@ -8,6 +9,7 @@ namespace CustomerBase.IntegrationTests;
 /// <summary>
 /// An isolated copy of the whole system, started once per test run through the AppHost library:
 /// its own free ports and its own temporary data folder, removed afterwards. <see cref="Gateway"/> calls as an administrator.
+/// As under ./run.sh, the developer dashboard runs too and every service sends it its telemetry.
 /// </summary>
 public sealed class SystemFixture : IAsyncLifetime
 {
@@ -26,11 +28,13 @@ public sealed class SystemFixture : IAsyncLifetime
     public static readonly TimeSpan RateLimitWindow = TimeSpan.FromSeconds(10);
 
     public CustomerBaseSystem System { get; private set; } = null!;
+    public DashboardServer Dashboard { get; private set; } = null!;
     public HttpClient Gateway { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
-        System = await CustomerBaseSystem.StartAsync(new SystemOptions
+        Dashboard = await DashboardServer.StartAsync(new DashboardOptions { Port = 0 });
+        System = await CustomerBaseSystem.StartAsync(Dashboard.SendTelemetryHere(new SystemOptions
         {
             DataDirectory = _data.Path,
             Durable = false,
@@ -45,7 +49,7 @@ public sealed class SystemFixture : IAsyncLifetime
                 [$"ContactsOptions__BulkAccess__PerRole__{Roles.Support}"] = SupportReadsPerHour.ToString(),
             },
             Report = line => Console.WriteLine($"[system] {line}"),
-        });
+        }), created: Dashboard.Show);
         Gateway = ClientFor(Roles.Administrator);
     }
 
@@ -69,6 +73,10 @@ public sealed class SystemFixture : IAsyncLifetime
         if (System is not null)
         {
             await System.DisposeAsync();
+        }
+        if (Dashboard is not null)
+        {
+            await Dashboard.DisposeAsync();
         }
         _data.Dispose();
     }

@@ -38,7 +38,8 @@ public sealed class ServiceProcessTests : IAsyncLifetime
 
         gateway.SimulateCrash();
 
-        await Eventually.Until(() => Task.FromResult(gateway.State == ResourceState.Running && gateway.ProcessId != firstPid), ok => ok,
+        // ProcessId is null between the kill and the relaunch, which must not count as "a new process".
+        await Eventually.Until(() => Task.FromResult(gateway.State == ResourceState.Running && gateway.ProcessId is { } pid && pid != firstPid), ok => ok,
             TimeSpan.FromSeconds(30), "the gateway running again under a new process");
         Assert.Equal(1, gateway.Restarts);
         lock (reports)
@@ -46,6 +47,28 @@ public sealed class ServiceProcessTests : IAsyncLifetime
             Assert.Contains(reports, line => line.StartsWith("gateway exited", StringComparison.Ordinal));
         }
         Assert.True(await gateway.IsHealthyAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task RestartStartsANewProcessOnTheSamePortAndTheConsoleShowsItsOutput()
+    {
+        await using var gateway = new ServiceProcess(GatewaySpec(PortAllocator.GetFreePort()), _ => { });
+        await gateway.StartAsync(TestContext.Current.CancellationToken);
+        var firstPid = gateway.ProcessId;
+        await Eventually.Until(() => Task.FromResult(gateway.Console.Since(0)), lines => lines.Any(l => l.Text.Contains("Now listening on")),
+            what: "the gateway's start-up output in its console");
+
+        await gateway.RestartAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(ResourceState.Running, gateway.State);
+        Assert.NotEqual(firstPid, gateway.ProcessId);
+        Assert.Equal(0, gateway.Restarts); // asked for, not a crash
+        Assert.True(await gateway.IsHealthyAsync(TestContext.Current.CancellationToken));
+        await Eventually.Until(() => Task.FromResult(gateway.Console.Since(0)), lines => lines.Count(l => l.Text.Contains("Now listening on")) == 2,
+            what: "the second start's output after the first one's");
+        // The server's console is its log file, followed.
+        await Eventually.Until(() => Task.FromResult(_redis.Console.Since(0)), lines => lines.Any(l => l.Text.Contains("Ready to accept connections")),
+            what: "Redis's start-up line in its console");
     }
 
     [Fact]
