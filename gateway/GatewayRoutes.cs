@@ -14,6 +14,7 @@ public static class GatewayRoutes
     [
         ("/api/contacts", ResourceNames.Contacts),
         ("/api/interactions", ResourceNames.Interactions),
+        ("/api/tasks", ResourceNames.Interactions),
         ("/api/segments", ResourceNames.Segmentation),
         ("/api/campaigns", ResourceNames.Campaigns),
         ("/api/consent", ResourceNames.Consent),
