@@ -14,7 +14,6 @@ public static class GatewayRoutes
     [
         ("/api/contacts", ResourceNames.Contacts),
         ("/api/interactions", ResourceNames.Interactions),
-        ("/api/tasks", ResourceNames.Interactions),
         ("/api/segments", ResourceNames.Segmentation),
         ("/api/campaigns", ResourceNames.Campaigns),
         ("/api/consent", ResourceNames.Consent),

@@ -18,7 +18,7 @@ public static class TasksApi
 
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/tasks");
+        var api = app.MapGroup("api/interactions/tasks");
         api.MapPost("/", CreateTask).WithName(nameof(CreateTask)).RequireAuthorization(Permissions.TasksWrite);
         api.MapGet("/{id:guid}", GetTask).WithName(nameof(GetTask)).RequireAuthorization(Permissions.TasksRead);
         api.MapPatch("/{id:guid}", UpdateTask).WithName(nameof(UpdateTask)).RequireAuthorization(Permissions.TasksWrite);
@@ -48,7 +48,7 @@ public static class TasksApi
             Id = Guid.CreateVersion7(now),
             Title = request.Title!.Trim(),
             Kind = request.Kind ?? "other",
-            DueAt = request.DueAt!.Value,
+            DueAt = request.DueAt!.Value.ToUniversalTime(),
             // A sales manager's tasks are their own: they may not hand work to someone they cannot see tasks of.
             Assignee = TeamScope.IsRestrictedToTeam(http.User) ? caller ?? "" : request.Assignee?.Trim() ?? caller ?? "",
             ContactId = request.ContactId,
@@ -59,7 +59,7 @@ public static class TasksApi
         };
         db.Tasks.Add(task);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/tasks/{task.Id}", TaskResponse.From(task));
+        return TypedResults.Created($"/api/interactions/tasks/{task.Id}", TaskResponse.From(task));
     }
 
     public static async Task<Results<Ok<TaskResponse>, NotFound>> GetTask(Guid id, InteractionsDbContext db, HttpContext http, CancellationToken ct)
@@ -97,7 +97,7 @@ public static class TasksApi
         task.Assignee = request.Assignee?.Trim() ?? task.Assignee;
         task.ContactId = request.ContactId ?? task.ContactId;
         task.Note = request.Note ?? task.Note;
-        if (request.DueAt is { } due && due != task.DueAt)
+        if (request.DueAt?.ToUniversalTime() is { } due && due != task.DueAt)
         {
             task.DueAt = due;
             task.DueNotifiedAt = null;

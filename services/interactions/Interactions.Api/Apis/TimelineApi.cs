@@ -75,13 +75,13 @@ public static class TimelineApi
         {
             query = query.Where(i => kinds.Contains(i.Kind));
         }
-        if (from is not null)
+        if (from?.ToUniversalTime() is { } since)
         {
-            query = query.Where(i => i.OccurredAt >= from);
+            query = query.Where(i => i.OccurredAt >= since);
         }
-        if (to is not null)
+        if (to?.ToUniversalTime() is { } until)
         {
-            query = query.Where(i => i.OccurredAt < to);
+            query = query.Where(i => i.OccurredAt < until);
         }
         if (!string.IsNullOrWhiteSpace(q))
         {

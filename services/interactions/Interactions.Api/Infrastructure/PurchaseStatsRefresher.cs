@@ -14,7 +14,7 @@ public static class PurchaseStatsRefresher
     // wait and then read the first's committed order.
     private const string LockSql = """
         SELECT pg_advisory_xact_lock(7301, b) FROM (
-            SELECT DISTINCT abs(hashtext(id::text)) % 1024 AS b FROM unnest(@ids) AS id ORDER BY 1) AS buckets
+            SELECT DISTINCT hashtext(id::text) & 1023 AS b FROM unnest(@ids) AS id ORDER BY 1) AS buckets
         """;
 
     private const string RefreshSql = """
@@ -41,7 +41,7 @@ public static class PurchaseStatsRefresher
             SELECT contact_id, array_agg(category ORDER BY rank) AS top FROM spend WHERE rank <= 3 GROUP BY contact_id
         )
         INSERT INTO contact_purchase_stats (contact_id, first_order_at, last_order_at, order_count, total, median_interval_days, top_categories)
-        SELECT t.contact_id, t.first, t.last, t.n, t.total, coalesce(m.median, 0), coalesce(c.top, '{}')
+        SELECT t.contact_id, t.first, t.last, t.n, t.total, coalesce(m.median, 0), coalesce(c.top, ARRAY[]::text[])
         FROM totals t LEFT JOIN medians m USING (contact_id) LEFT JOIN tops c USING (contact_id)
         ON CONFLICT (contact_id) DO UPDATE SET
             first_order_at = excluded.first_order_at, last_order_at = excluded.last_order_at, order_count = excluded.order_count,

@@ -31,7 +31,7 @@ public static class InteractionMapper
     {
         interaction.ContactId = request.ContactId!.Value;
         interaction.CompanyId = request.CompanyId;
-        interaction.OccurredAt = request.OccurredAt ?? now;
+        interaction.OccurredAt = (request.OccurredAt ?? now).ToUniversalTime();
         interaction.Channel = request.Channel ?? DefaultChannel(request);
         interaction.Direction = request.Direction;
         interaction.Author = Trimmed(request.Author) ?? caller;

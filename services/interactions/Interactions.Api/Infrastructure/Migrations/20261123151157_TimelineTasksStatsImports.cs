@@ -49,14 +49,6 @@ namespace CustomerBase.Interactions.Infrastructure.Migrations
                 type: "text",
                 nullable: true);
 
-            migrationBuilder.AddColumn<NpgsqlTsVector>(
-                name: "search",
-                table: "interactions",
-                type: "tsvector",
-                nullable: false)
-                .Annotation("Npgsql:TsVectorConfig", "simple")
-                .Annotation("Npgsql:TsVectorProperties", new[] { "subject", "note" });
-
             migrationBuilder.AddColumn<string>(
                 name: "status",
                 table: "interactions",
@@ -70,6 +62,15 @@ namespace CustomerBase.Interactions.Infrastructure.Migrations
                 type: "character varying(500)",
                 maxLength: 500,
                 nullable: true);
+
+            // After subject and note: the generated column is computed from them.
+            migrationBuilder.AddColumn<NpgsqlTsVector>(
+                name: "search",
+                table: "interactions",
+                type: "tsvector",
+                nullable: false)
+                .Annotation("Npgsql:TsVectorConfig", "simple")
+                .Annotation("Npgsql:TsVectorProperties", new[] { "subject", "note" });
 
             migrationBuilder.CreateTable(
                 name: "contact_purchase_stats",
