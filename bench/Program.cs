@@ -5,6 +5,9 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>
     ["gateway-overhead"] = GatewayOverhead.RunAsync,
     ["contacts-read"] = ContactsRead.RunAsync,
     ["contacts-search"] = ContactsSearch.RunAsync,
+    ["interactions-ingest"] = InteractionsIngest.RunAsync,
+    ["timeline"] = Timeline.RunAsync,
+    ["purchase-stats"] = PurchaseStatsScenario.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))

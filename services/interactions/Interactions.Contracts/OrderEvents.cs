@@ -32,3 +32,10 @@ public sealed record OrderStatusChanged(
     decimal Total,
     string Currency,
     IReadOnlyList<OrderLine> Lines);
+
+/// <summary>
+/// Past orders brought in by a history import, up to 500 per message (one <see cref="OrderPlaced"/> message per row
+/// would cost more to publish and consume than the import itself). Each order is as <see cref="OrderPlaced"/> with
+/// <c>Imported</c> set.
+/// </summary>
+public sealed record OrdersImported(Guid ImportJobId, IReadOnlyList<OrderPlaced> Orders);

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using CustomerBase.Interactions.Apis;
+using CustomerBase.Interactions.Contracts;
 using CustomerBase.Interactions.Infrastructure;
 using CustomerBase.Messaging;
 using Microsoft.EntityFrameworkCore;
@@ -23,8 +24,9 @@ public sealed record ImportWork(Guid JobId, string Path, string Format, ContactC
 /// <summary>
 /// Ingests uploaded history files one at a time: reads rows as a stream, validates each as <c>POST /api/interactions</c>
 /// would, checks the batch's contacts with one cached gRPC call per 1,000 unknown ids, and writes the good rows with
-/// binary COPY together with their <c>OrderPlaced</c> outbox rows, the batch's row errors, the purchase statistics of
-/// the contacts it touched and the job's progress, in one transaction per batch. Memory stays at one batch.
+/// binary COPY together with their orders' <c>OrdersImported</c> outbox rows, the batch's row errors and the job's
+/// progress, in one transaction per batch. Memory stays at one batch (and a set of the contacts whose purchase
+/// statistics are refreshed at the end).
 /// </summary>
 public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbox, IOptions<ImportOptions> options, ILogger<ImportRunner> logger)
     : BackgroundService
@@ -65,8 +67,9 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
         await connection.OpenAsync(ct);
         var progress = new Progress();
         var batch = new List<ImportRow>(options.Value.BatchSize);
-        await using (var file = File.OpenRead(work.Path))
+        try
         {
+            await using var file = File.OpenRead(work.Path);
             await foreach (var row in ImportRowReader.ReadAsync(file, work.Format, ct))
             {
                 batch.Add(row);
@@ -76,8 +79,13 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
                     batch.Clear();
                 }
             }
+            await WriteBatchAsync(connection, contacts, work, batch, progress, ct);
         }
-        await WriteBatchAsync(connection, contacts, work, batch, progress, ct);
+        finally
+        {
+            // Also when the job stops half-way: the batches it committed count.
+            await RefreshStatisticsAsync(connection, progress.OrderContacts, CancellationToken.None);
+        }
         await FinishAsync(work.JobId, ImportStatuses.Completed, null, ct);
         logger.LogInformation("Import {JobId} completed: {Imported} rows imported, {Failed} refused", work.JobId, progress.Imported, progress.Failed);
     }
@@ -87,6 +95,25 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
         public long Read;
         public long Imported;
         public long Failed;
+
+        /// <summary>Contacts whose purchase statistics the job changed (16 bytes each, however many rows).</summary>
+        public readonly HashSet<Guid> OrderContacts = [];
+    }
+
+    private const int OrdersPerMessage = 500;
+
+    /// <summary>
+    /// Statistics are recomputed once per contact when the job ends (or stops), not per batch: a batch recomputing every
+    /// contact it touched from all their orders would make the import quadratic in a contact's history.
+    /// </summary>
+    private static async Task RefreshStatisticsAsync(NpgsqlConnection connection, HashSet<Guid> contacts, CancellationToken ct)
+    {
+        foreach (var chunk in contacts.Chunk(5000))
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await PurchaseStatsRefresher.RefreshAsync(connection, transaction, chunk, ct);
+            await transaction.CommitAsync(ct);
+        }
     }
 
     private async Task WriteBatchAsync(NpgsqlConnection connection, ContactChecker contacts, ImportWork work, List<ImportRow> batch, Progress progress, CancellationToken ct)
@@ -114,7 +141,7 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
         var visible = await VisibleContactsAsync(contacts, valid.Select(v => v.Request.ContactId!.Value).ToList(), work.Caller, ct);
         var now = DateTimeOffset.UtcNow;
         var interactions = new List<Interaction>(valid.Count);
-        var events = new List<OutboxMessage>();
+        var imported = new List<OrderPlaced>();
         foreach (var (number, request) in valid)
         {
             if (!visible.Contains(request.ContactId!.Value))
@@ -126,9 +153,11 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
             interactions.Add(interaction);
             if (interaction.Kind == InteractionKinds.Order)
             {
-                events.Add(Outbox.CreateMessage(interaction.Placed(interaction.Order(), imported: true)));
+                imported.Add(interaction.Placed(interaction.Order(), imported: true));
+                progress.OrderContacts.Add(interaction.ContactId);
             }
         }
+        var events = imported.Chunk(OrdersPerMessage).Select(orders => Outbox.CreateMessage(new OrdersImported(work.JobId, orders))).ToList();
 
         progress.Read += batch.Count;
         progress.Imported += interactions.Count;
@@ -138,11 +167,6 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
             await InteractionCopyWriter.CopyInteractionsAsync(connection, interactions, ct);
             await InteractionCopyWriter.CopyOutboxAsync(connection, events, ct);
             await InteractionCopyWriter.CopyErrorsAsync(connection, work.JobId, errors, ct);
-            var orderContacts = interactions.Where(i => i.Kind == InteractionKinds.Order).Select(i => i.ContactId).Distinct().ToList();
-            if (orderContacts.Count > 0)
-            {
-                await PurchaseStatsRefresher.RefreshAsync(connection, transaction, orderContacts, ct);
-            }
             await using (var update = new NpgsqlCommand(
                 "UPDATE import_jobs SET rows_read = @read, rows_imported = @imported, rows_failed = @failed WHERE id = @id", connection, transaction))
             {
