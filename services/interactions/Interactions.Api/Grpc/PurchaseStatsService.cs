@@ -8,6 +8,7 @@ using CustomerBase.ServiceDefaults.Security;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace CustomerBase.Interactions.Grpc;
 
@@ -22,7 +23,8 @@ public sealed class PurchaseStatsService(InteractionsDbContext db, ContactChecke
 
     public override async Task<GetPurchaseStatsReply> GetPurchaseStats(GetPurchaseStatsRequest request, ServerCallContext context)
     {
-        var ids = GrpcArguments.ParseIds(request.ContactIds, "contact_ids", MaxContacts);
+        var requested = GrpcArguments.ParseIds(request.ContactIds, "contact_ids", MaxContacts);
+        var ids = requested;
         var ct = context.CancellationToken;
         var http = context.GetHttpContext();
         if (TeamScope.IsRestrictedToTeam(http.User))
@@ -32,25 +34,48 @@ public sealed class PurchaseStatsService(InteractionsDbContext db, ContactChecke
             ids = ids.Where(visible.Contains).ToList();
         }
 
-        var rows = await db.PurchaseStats.AsNoTracking().Where(s => ids.Contains(s.ContactId)).ToListAsync(ct);
+        // Read straight into the reply, one array parameter (= ANY): this is the hot path of a 10,000-contact call, and a
+        // LINQ Contains would send 10,000 parameters to plan and materialise entities only to copy them.
         var reply = new GetPurchaseStatsReply();
-        foreach (var s in rows)
+        var found = new HashSet<Guid>();
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
         {
-            var stats = new ContactPurchaseStats
+            await using var command = new NpgsqlCommand(
+                "SELECT contact_id, first_order_at, last_order_at, order_count, total, median_interval_days, top_categories " +
+                "FROM contact_purchase_stats WHERE contact_id = ANY(@ids)", connection);
+            command.Parameters.AddWithValue("ids", ids.ToArray());
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
             {
-                ContactId = s.ContactId.ToString(),
-                FirstOrderAt = s.FirstOrderAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-                LastOrderAt = s.LastOrderAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-                OrderCount = s.OrderCount,
-                Total = s.Total.ToString(CultureInfo.InvariantCulture),
-                AverageOrderValue = Math.Round(s.Total / s.OrderCount, 2, MidpointRounding.AwayFromZero).ToString(CultureInfo.InvariantCulture),
-                MedianIntervalDays = s.MedianIntervalDays,
-            };
-            stats.TopCategories.AddRange(s.TopCategories);
-            reply.Stats.Add(stats);
+                var contactId = reader.GetGuid(0);
+                var count = reader.GetInt32(3);
+                var total = reader.GetDecimal(4);
+                var stats = new ContactPurchaseStats
+                {
+                    ContactId = contactId.ToString(),
+                    FirstOrderAt = reader.GetFieldValue<DateTime>(1).ToString("O", CultureInfo.InvariantCulture),
+                    LastOrderAt = reader.GetFieldValue<DateTime>(2).ToString("O", CultureInfo.InvariantCulture),
+                    OrderCount = count,
+                    Total = total.ToString(CultureInfo.InvariantCulture),
+                    AverageOrderValue = Math.Round(total / count, 2, MidpointRounding.AwayFromZero).ToString(CultureInfo.InvariantCulture),
+                    MedianIntervalDays = reader.GetDouble(5),
+                };
+                stats.TopCategories.AddRange(reader.GetFieldValue<string[]>(6));
+                reply.Stats.Add(stats);
+                found.Add(contactId);
+            }
         }
-        var found = rows.Select(r => r.ContactId).ToHashSet();
-        reply.NoOrdersIds.AddRange(request.ContactIds.Where(id => !found.Contains(Guid.Parse(id))));
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+        // Contacts outside the caller's reach are reported as having no orders, as unknown ones are.
+        foreach (var id in requested.Where(id => !found.Contains(id)))
+        {
+            reply.NoOrdersIds.Add(id.ToString());
+        }
         return reply;
     }
 }
