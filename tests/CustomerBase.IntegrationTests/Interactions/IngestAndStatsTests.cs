@@ -57,6 +57,9 @@ public sealed class IngestAndStatsTests(SystemFixture fixture)
         Assert.StartsWith("4,", report[2]);
         Assert.StartsWith("5,contactId,", report[3]);
         Assert.Equal(4, report.Length);
+        // The imported orders reach segmentation (as OrdersImported): H-1 (10) and H-3 (20).
+        var entry = await _gateway.WaitForSegmentationEntryAsync(contactId, e => e.GetProperty("orderCount").GetInt32() == 2);
+        Assert.Equal(30m, entry!.Value.GetProperty("totalSpent").GetDecimal());
     }
 
     [Fact]

@@ -17,11 +17,7 @@ public sealed class OrderPlacedConsumer(SegmentationDbContext db, ILogger<OrderP
 public sealed class OrdersImportedConsumer(SegmentationDbContext db, ILogger<OrdersImportedConsumer> logger)
     : InboxConsumer<SegmentationDbContext, OrdersImported>(db, logger)
 {
-    protected override async Task HandleAsync(OrdersImported message, ConsumeContext<OrdersImported> context)
-    {
-        foreach (var order in message.Orders)
-        {
-            await Db.ApplyOrderAsync(order.ContactId, order.Total, order.OrderedAt, context.CancellationToken);
-        }
-    }
+    protected override Task HandleAsync(OrdersImported message, ConsumeContext<OrdersImported> context) =>
+        Db.ApplyOrdersAsync([.. message.Orders.Select(o => o.ContactId)], [.. message.Orders.Select(o => o.Total)],
+            [.. message.Orders.Select(o => o.OrderedAt.ToUniversalTime())], context.CancellationToken);
 }
