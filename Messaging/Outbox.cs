@@ -15,8 +15,19 @@ public static class Outbox
     /// </summary>
     public static OutboxMessage AddToOutbox<TMessage>(this DbContext db, TMessage message) where TMessage : class
     {
+        var row = CreateMessage(message);
+        db.Set<OutboxMessage>().Add(row);
+        return row;
+    }
+
+    /// <summary>
+    /// The outbox row of an event, for writers that bypass the change tracker (bulk COPY): insert it in the same
+    /// transaction as the data, then call <see cref="OutboxSignal.Notify"/> after commit.
+    /// </summary>
+    public static OutboxMessage CreateMessage<TMessage>(TMessage message) where TMessage : class
+    {
         var now = DateTimeOffset.UtcNow;
-        var row = new OutboxMessage
+        return new OutboxMessage
         {
             Id = NewId.NextGuid(),
             MessageType = TypeName(typeof(TMessage)),
@@ -25,8 +36,6 @@ public static class Outbox
             CreatedAt = now,
             NextAttemptAt = now,
         };
-        db.Set<OutboxMessage>().Add(row);
-        return row;
     }
 
     internal static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";

@@ -6,6 +6,9 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>
     ["contacts-read"] = ContactsRead.RunAsync,
     ["contacts-search"] = ContactsSearch.RunAsync,
     ["contacts-import"] = ContactsImport.RunAsync,
+    ["interactions-ingest"] = InteractionsIngest.RunAsync,
+    ["timeline"] = Timeline.RunAsync,
+    ["purchase-stats"] = PurchaseStatsScenario.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))

@@ -28,6 +28,8 @@ public static class Permissions
     public const string ContactsConfigure = "contacts.configure";
     public const string InteractionsRead = "interactions.read";
     public const string InteractionsWrite = "interactions.write";
+    public const string TasksRead = "tasks.read";
+    public const string TasksWrite = "tasks.write";
     public const string SegmentsRead = "segments.read";
     public const string SegmentsWrite = "segments.write";
     public const string CampaignsRead = "campaigns.read";
@@ -38,7 +40,7 @@ public static class Permissions
 
     public static readonly IReadOnlyList<string> All =
     [
-        ContactsRead, ContactsWrite, ContactsExport, ContactsConfigure, InteractionsRead, InteractionsWrite, SegmentsRead, SegmentsWrite,
+        ContactsRead, ContactsWrite, ContactsExport, ContactsConfigure, InteractionsRead, InteractionsWrite, TasksRead, TasksWrite, SegmentsRead, SegmentsWrite,
         CampaignsRead, CampaignsWrite, ConsentRead, ConsentWrite, AuditRead,
     ];
 }
@@ -52,12 +54,13 @@ public static class RolePermissions
         [Roles.HeadOfSales] =
         [
             Permissions.ContactsRead, Permissions.ContactsWrite, Permissions.ContactsExport, Permissions.ContactsConfigure, Permissions.InteractionsRead,
-            Permissions.InteractionsWrite, Permissions.SegmentsRead, Permissions.CampaignsRead, Permissions.ConsentRead, Permissions.ConsentWrite,
+            Permissions.InteractionsWrite, Permissions.TasksRead, Permissions.TasksWrite, Permissions.SegmentsRead, Permissions.CampaignsRead,
+            Permissions.ConsentRead, Permissions.ConsentWrite,
         ],
         [Roles.SalesManager] =
         [
             Permissions.ContactsRead, Permissions.ContactsWrite, Permissions.InteractionsRead, Permissions.InteractionsWrite,
-            Permissions.SegmentsRead, Permissions.ConsentRead, Permissions.ConsentWrite,
+            Permissions.TasksRead, Permissions.TasksWrite, Permissions.SegmentsRead, Permissions.ConsentRead, Permissions.ConsentWrite,
         ],
         [Roles.Marketer] =
         [
@@ -68,7 +71,7 @@ public static class RolePermissions
         [Roles.Support] =
         [
             Permissions.ContactsRead, Permissions.ContactsWrite, Permissions.InteractionsRead, Permissions.InteractionsWrite,
-            Permissions.ConsentRead, Permissions.ConsentWrite,
+            Permissions.TasksRead, Permissions.TasksWrite, Permissions.ConsentRead, Permissions.ConsentWrite,
         ],
         [Roles.Auditor] = [Permissions.AuditRead],
         [Roles.Integration] = [],

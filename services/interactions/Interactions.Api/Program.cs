@@ -1,5 +1,6 @@
 using CustomerBase.Interactions.Apis;
 using CustomerBase.Interactions.Extensions;
+using CustomerBase.Interactions.Grpc;
 using CustomerBase.Interactions.Infrastructure;
 using CustomerBase.ServiceDefaults;
 
@@ -10,5 +11,10 @@ builder.AddApplicationServices();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapInteractionsApi();
+app.MapTimelineApi();
+app.MapPreferencesApi();
+app.MapTasksApi();
+app.MapImportsApi();
+app.MapGrpcService<PurchaseStatsService>();
 
 await app.RunServiceAsync<InteractionsDbContext>(args);

@@ -11,10 +11,7 @@ namespace CustomerBase.Contacts.Model;
 /// </summary>
 public static class ContactAccess
 {
-    private static readonly string[] SeeEveryone = [Roles.Administrator, Roles.HeadOfSales, Roles.Marketer, Roles.Support, Roles.Integration];
-
-    public static bool IsRestrictedToTeam(ClaimsPrincipal user) =>
-        user.IsInRole(Roles.SalesManager) && !SeeEveryone.Any(user.IsInRole);
+    public static bool IsRestrictedToTeam(ClaimsPrincipal user) => TeamScope.IsRestrictedToTeam(user);
 
     public static IQueryable<Contact> VisibleTo(this IQueryable<Contact> contacts, ClaimsPrincipal user)
     {

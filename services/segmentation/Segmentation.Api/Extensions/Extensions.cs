@@ -17,6 +17,7 @@ public static class Extensions
             bus.AddConsumer<ContactMergedConsumer>();
             bus.AddConsumer<ContactsImportedConsumer>();
             bus.AddConsumer<OrderPlacedConsumer>();
+            bus.AddConsumer<OrdersImportedConsumer>();
         });
         builder.AddServiceDatabase<SegmentationDbContext>(ResourceNames.SegmentationDb);
         builder.Services.AddGrpc();

@@ -85,4 +85,19 @@ public static class ContactProfileWriter
                 last_order_at = GREATEST(contact_profiles.last_order_at, excluded.last_order_at),
                 updated_at = now()
             """, ct);
+
+    /// <summary>Many orders in one statement (an import's batch): summed per contact, then one upsert per contact.</summary>
+    public static Task ApplyOrdersAsync(this SegmentationDbContext db, Guid[] contactIds, decimal[] totals, DateTimeOffset[] orderedAt, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"""
+            INSERT INTO contact_profiles (contact_id, order_count, total_spent, first_order_at, last_order_at, updated_at)
+            SELECT contact_id, count(*), sum(total), min(ordered_at), max(ordered_at), now()
+            FROM unnest({contactIds}, {totals}, {orderedAt}) AS o(contact_id, total, ordered_at)
+            GROUP BY contact_id
+            ON CONFLICT (contact_id) DO UPDATE SET
+                order_count = contact_profiles.order_count + excluded.order_count,
+                total_spent = contact_profiles.total_spent + excluded.total_spent,
+                first_order_at = LEAST(contact_profiles.first_order_at, excluded.first_order_at),
+                last_order_at = GREATEST(contact_profiles.last_order_at, excluded.last_order_at),
+                updated_at = now()
+            """, ct);
 }

@@ -1,0 +1,40 @@
+using CustomerBase.Contacts.Contracts;
+using CustomerBase.Interactions.Infrastructure;
+using CustomerBase.Interactions.Model;
+using CustomerBase.Messaging;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerBase.Interactions.IntegrationEvents;
+
+/// <summary>Re-points the merged contacts' timeline and tasks to the survivor, whose purchase statistics then cover both histories.</summary>
+public sealed class ContactMergedConsumer(InteractionsDbContext db, ILogger<ContactMergedConsumer> logger)
+    : InboxConsumer<InteractionsDbContext, ContactMerged>(db, logger)
+{
+    protected override async Task HandleAsync(ContactMerged message, ConsumeContext<ContactMerged> context)
+    {
+        var ct = context.CancellationToken;
+        var merged = message.MergedIds.Where(id => id != message.SurvivorId).ToList();
+        ContactChecker.Forget(merged);
+        await Db.Interactions.Where(i => merged.Contains(i.ContactId)).ExecuteUpdateAsync(s => s.SetProperty(i => i.ContactId, message.SurvivorId), ct);
+        await Db.Tasks.Where(t => merged.Contains(t.ContactId!.Value)).ExecuteUpdateAsync(s => s.SetProperty(t => t.ContactId, message.SurvivorId), ct);
+        await Db.RefreshAsync([message.SurvivorId, .. merged], ct);
+    }
+}
+
+/// <summary>
+/// A deleted contact's timeline (personal data: what was said, bought, complained about) is deleted with it; tasks
+/// about it stay with their assignee but lose the link.
+/// </summary>
+public sealed class ContactDeletedConsumer(InteractionsDbContext db, ILogger<ContactDeletedConsumer> logger)
+    : InboxConsumer<InteractionsDbContext, ContactDeleted>(db, logger)
+{
+    protected override async Task HandleAsync(ContactDeleted message, ConsumeContext<ContactDeleted> context)
+    {
+        var ct = context.CancellationToken;
+        ContactChecker.Forget([message.ContactId]);
+        await Db.Interactions.Where(i => i.ContactId == message.ContactId).ExecuteDeleteAsync(ct);
+        await Db.Tasks.Where(t => t.ContactId == message.ContactId).ExecuteUpdateAsync(s => s.SetProperty(t => t.ContactId, (Guid?)null), ct);
+        await Db.PurchaseStats.Where(s => s.ContactId == message.ContactId).ExecuteDeleteAsync(ct);
+    }
+}

@@ -1,0 +1,224 @@
+using System.Threading.Channels;
+using CustomerBase.Interactions.Apis;
+using CustomerBase.Interactions.Contracts;
+using CustomerBase.Interactions.Infrastructure;
+using CustomerBase.Messaging;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CustomerBase.Interactions.Model;
+
+public sealed class ImportOptions
+{
+    /// <summary>Where uploaded files wait for their job (deleted when it ends).</summary>
+    public string Directory { get; set; } = Path.Combine(Path.GetTempPath(), "customerbase-imports");
+
+    /// <summary>Rows per transaction: each batch commits its good rows, their events and its bad rows' errors together.</summary>
+    public int BatchSize { get; set; } = 5000;
+}
+
+/// <summary>An uploaded file waiting to be ingested, with the caller on whose behalf contacts are checked (kept in memory only).</summary>
+public sealed record ImportWork(Guid JobId, string Path, string Format, ContactCaller Caller, string? Author);
+
+/// <summary>
+/// Ingests uploaded history files one at a time: reads rows as a stream, validates each as <c>POST /api/interactions</c>
+/// would, checks the batch's contacts with one cached gRPC call per 1,000 unknown ids, and writes the good rows with
+/// binary COPY together with their orders' <c>OrdersImported</c> outbox rows, the batch's row errors and the job's
+/// progress, in one transaction per batch. Memory stays at one batch (and a set of the contacts whose purchase
+/// statistics are refreshed at the end).
+/// </summary>
+public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbox, IOptions<ImportOptions> options, ILogger<ImportRunner> logger)
+    : BackgroundService
+{
+    private readonly Channel<ImportWork> _queue = Channel.CreateUnbounded<ImportWork>();
+
+    public ValueTask EnqueueAsync(ImportWork work, CancellationToken ct) => _queue.Writer.WriteAsync(work, ct);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var work in _queue.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                await RunAsync(work, stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(ex, "Import {JobId} failed", work.JobId);
+                await FinishAsync(work.JobId, ImportStatuses.Failed, $"Stopped: {ex.GetType().Name}. The rows before it were kept.", CancellationToken.None);
+            }
+            finally
+            {
+                File.Delete(work.Path);
+            }
+        }
+    }
+
+    private async Task RunAsync(ImportWork work, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InteractionsDbContext>();
+        var contacts = scope.ServiceProvider.GetRequiredService<ContactChecker>();
+        await db.ImportJobs.Where(j => j.Id == work.JobId).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.Status, ImportStatuses.Running).SetProperty(j => j.StartedAt, DateTimeOffset.UtcNow), ct);
+
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        var progress = new Progress();
+        var batch = new List<ImportRow>(options.Value.BatchSize);
+        try
+        {
+            await using var file = File.OpenRead(work.Path);
+            await foreach (var row in ImportRowReader.ReadAsync(file, work.Format, ct))
+            {
+                batch.Add(row);
+                if (batch.Count == options.Value.BatchSize)
+                {
+                    await WriteBatchAsync(connection, contacts, work, batch, progress, ct);
+                    batch.Clear();
+                }
+            }
+            await WriteBatchAsync(connection, contacts, work, batch, progress, ct);
+        }
+        finally
+        {
+            // Also when the job stops half-way: the batches it committed count.
+            await RefreshStatisticsAsync(connection, progress.OrderContacts, CancellationToken.None);
+        }
+        await FinishAsync(work.JobId, ImportStatuses.Completed, null, ct);
+        logger.LogInformation("Import {JobId} completed: {Imported} rows imported, {Failed} refused", work.JobId, progress.Imported, progress.Failed);
+    }
+
+    private sealed class Progress
+    {
+        public long Read;
+        public long Imported;
+        public long Failed;
+
+        /// <summary>Contacts whose purchase statistics the job changed (16 bytes each, however many rows).</summary>
+        public readonly HashSet<Guid> OrderContacts = [];
+    }
+
+    private const int OrdersPerMessage = 500;
+
+    /// <summary>
+    /// Statistics are recomputed once per contact when the job ends (or stops), not per batch: a batch recomputing every
+    /// contact it touched from all their orders would make the import quadratic in a contact's history.
+    /// </summary>
+    private static async Task RefreshStatisticsAsync(NpgsqlConnection connection, HashSet<Guid> contacts, CancellationToken ct)
+    {
+        foreach (var chunk in contacts.Chunk(5000))
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await PurchaseStatsRefresher.RefreshAsync(connection, transaction, chunk, ct);
+            await transaction.CommitAsync(ct);
+        }
+    }
+
+    private async Task WriteBatchAsync(NpgsqlConnection connection, ContactChecker contacts, ImportWork work, List<ImportRow> batch, Progress progress, CancellationToken ct)
+    {
+        var errors = new List<(long Row, string Field, string Message)>();
+        var valid = new List<(long Row, RecordInteractionRequest Request)>(batch.Count);
+        foreach (var row in batch)
+        {
+            if (row.Request is null)
+            {
+                AddErrors(errors, row.Number, row.Errors);
+                continue;
+            }
+            var rowErrors = InteractionValidator.Validate(row.Request);
+            if (rowErrors.IsEmpty)
+            {
+                valid.Add((row.Number, row.Request));
+            }
+            else
+            {
+                AddErrors(errors, row.Number, rowErrors.ToDictionary().Select(e => (e.Key, string.Join(" ", e.Value))));
+            }
+        }
+
+        var visible = await VisibleContactsAsync(contacts, valid.Select(v => v.Request.ContactId!.Value).ToList(), work.Caller, ct);
+        var now = DateTimeOffset.UtcNow;
+        var interactions = new List<Interaction>(valid.Count);
+        var imported = new List<OrderPlaced>();
+        foreach (var (number, request) in valid)
+        {
+            if (!visible.Contains(request.ContactId!.Value))
+            {
+                errors.Add((number, "contactId", "No such contact."));
+                continue;
+            }
+            var interaction = InteractionMapper.ToInteraction(request, work.Author, now);
+            interactions.Add(interaction);
+            if (interaction.Kind == InteractionKinds.Order)
+            {
+                imported.Add(interaction.Placed(interaction.Order(), imported: true));
+                progress.OrderContacts.Add(interaction.ContactId);
+            }
+        }
+        var events = imported.Chunk(OrdersPerMessage).Select(orders => Outbox.CreateMessage(new OrdersImported(work.JobId, orders))).ToList();
+
+        progress.Read += batch.Count;
+        progress.Imported += interactions.Count;
+        progress.Failed += batch.Count - interactions.Count;
+        await using (var transaction = await connection.BeginTransactionAsync(ct))
+        {
+            await InteractionCopyWriter.CopyInteractionsAsync(connection, interactions, ct);
+            await InteractionCopyWriter.CopyOutboxAsync(connection, events, ct);
+            await InteractionCopyWriter.CopyErrorsAsync(connection, work.JobId, errors, ct);
+            await using (var update = new NpgsqlCommand(
+                "UPDATE import_jobs SET rows_read = @read, rows_imported = @imported, rows_failed = @failed WHERE id = @id", connection, transaction))
+            {
+                update.Parameters.AddWithValue("read", progress.Read);
+                update.Parameters.AddWithValue("imported", progress.Imported);
+                update.Parameters.AddWithValue("failed", progress.Failed);
+                update.Parameters.AddWithValue("id", work.JobId);
+                await update.ExecuteNonQueryAsync(ct);
+            }
+            await transaction.CommitAsync(ct);
+        }
+        if (events.Count > 0)
+        {
+            outbox.Notify();
+        }
+    }
+
+    /// <summary>The batch's visible contacts; while contacts cannot be asked, waits (up to about two minutes) rather than refuse good rows.</summary>
+    private static async Task<IReadOnlySet<Guid>> VisibleContactsAsync(ContactChecker contacts, List<Guid> ids, ContactCaller caller, CancellationToken ct)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        for (var attempt = 0; ; attempt++)
+        {
+            if (await contacts.VisibleAsync(ids, caller, ct) is { } visible)
+            {
+                return visible;
+            }
+            if (attempt == 7)
+            {
+                throw new TimeoutException("The contacts service could not be asked.");
+            }
+            await Task.Delay(delay, ct);
+            delay *= 2;
+        }
+    }
+
+    private static void AddErrors(List<(long, string, string)> errors, long row, IEnumerable<(string Field, string Message)> rowErrors)
+    {
+        // One line per field (the error report's key is row and field).
+        foreach (var field in rowErrors.GroupBy(e => e.Field))
+        {
+            errors.Add((row, field.Key.Length > 200 ? field.Key[..200] : field.Key, Truncate(string.Join(" ", field.Select(e => e.Message)))));
+        }
+    }
+
+    private static string Truncate(string message) => message.Length > 1000 ? message[..1000] : message;
+
+    private async Task FinishAsync(Guid jobId, string status, string? error, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InteractionsDbContext>();
+        await db.ImportJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.Status, status).SetProperty(j => j.FinishedAt, DateTimeOffset.UtcNow).SetProperty(j => j.Error, error), ct);
+    }
+}
