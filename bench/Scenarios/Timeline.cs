@@ -11,6 +11,8 @@ namespace CustomerBase.Bench.Scenarios;
 /// </summary>
 public static class Timeline
 {
+    private const int Warmup = 50;
+
     public static async Task<int> RunAsync(string[] args)
     {
         var history = InteractionsSeed.IntOption(args, "--history", 10_000);
@@ -54,7 +56,7 @@ public static class Timeline
         {
             var latencies = new List<double>();
             var items = 0;
-            for (var q = 0; q < queries + 20; q++)
+            for (var q = 0; q < queries + Warmup; q++)
             {
                 var clock = Stopwatch.StartNew();
                 using var response = await bench.Http.GetAsync($"/api/interactions?contactId={heavy}&limit=50{query}");
@@ -64,7 +66,7 @@ public static class Timeline
                 {
                     throw new InvalidOperationException($"{kind}: {(int)response.StatusCode} {body}");
                 }
-                if (q >= 20) // the first 20 warm up the plan cache, the JIT and the contact check's cache
+                if (q >= Warmup) // warm-up: the plan cache, tiered JIT and the contact check's cache
                 {
                     latencies.Add(clock.Elapsed.TotalMilliseconds);
                     items = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("items").GetArrayLength();

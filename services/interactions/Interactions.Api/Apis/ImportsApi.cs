@@ -21,7 +21,7 @@ public static class ImportsApi
     {
         var api = app.MapGroup("api/interactions/imports");
         api.MapPost("/", StartImport).WithName(nameof(StartImport)).RequireAuthorization(Permissions.InteractionsWrite)
-            .Accepts<IFormFile>("text/csv", "application/x-ndjson", "application/jsonl")
+            .Accepts<string>("text/csv", "application/x-ndjson", "application/jsonl")
             .WithMetadata(new Microsoft.AspNetCore.Mvc.DisableRequestSizeLimitAttribute());
         api.MapGet("/{id:guid}", GetImport).WithName(nameof(GetImport)).RequireAuthorization(Permissions.InteractionsRead);
         api.MapGet("/{id:guid}/errors", GetImportErrors).WithName(nameof(GetImportErrors)).RequireAuthorization(Permissions.InteractionsRead);
