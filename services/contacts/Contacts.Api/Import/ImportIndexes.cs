@@ -3,7 +3,7 @@ using Npgsql;
 namespace CustomerBase.Contacts.Import;
 
 /// <summary>
-/// For a bulk load (see ADR 7): the contacts table's secondary indexes are dropped before the rows go in and built
+/// For a bulk load (see ADR 13): the contacts table's secondary indexes are dropped before the rows go in and built
 /// again after, which is several times faster than maintaining eleven indexes row by row. The primary key and the
 /// unique external-id index stay, so identity and uniqueness hold throughout.
 /// </summary>

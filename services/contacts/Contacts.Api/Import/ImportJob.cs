@@ -37,7 +37,7 @@ public sealed class ImportJob
     public string? FailureReason { get; set; }
 
     /// <summary>
-    /// The definitions of the secondary indexes dropped for a bulk load (see ADR 7), kept until they are rebuilt so
+    /// The definitions of the secondary indexes dropped for a bulk load (see ADR 13), kept until they are rebuilt so
     /// that a crash in between is repaired at the next start.
     /// </summary>
     public List<string> DroppedIndexes { get; set; } = [];

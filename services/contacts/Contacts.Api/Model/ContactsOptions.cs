@@ -25,7 +25,7 @@ public sealed class ImportOptions
     public int BatchSize { get; set; } = 5_000;
 
     /// <summary>
-    /// A bulk load (secondary indexes rebuilt after the load, ADR 7) is used for a file of at least this many rows
+    /// A bulk load (secondary indexes rebuilt after the load, ADR 13) is used for a file of at least this many rows
     /// when the base holds fewer than <see cref="BulkLoadMaxExistingShare"/> times as many contacts as the file.
     /// </summary>
     public long BulkLoadMinRows { get; set; } = 100_000;
