@@ -33,10 +33,13 @@ public static class Permissions
     public const string ConsentWrite = "consent.write";
     public const string AuditRead = "audit.read";
 
+    /// <summary>Data-subject requests: export everything held about a person, erase a person.</summary>
+    public const string PersonalDataRequests = "personal-data.requests";
+
     public static readonly IReadOnlyList<string> All =
     [
         ContactsRead, ContactsWrite, ContactsExport, InteractionsRead, InteractionsWrite, SegmentsRead, SegmentsWrite,
-        CampaignsRead, CampaignsWrite, ConsentRead, ConsentWrite, AuditRead,
+        CampaignsRead, CampaignsWrite, ConsentRead, ConsentWrite, AuditRead, PersonalDataRequests,
     ];
 }
 
@@ -65,7 +68,7 @@ public static class RolePermissions
         [Roles.Support] =
         [
             Permissions.ContactsRead, Permissions.ContactsWrite, Permissions.InteractionsRead, Permissions.InteractionsWrite,
-            Permissions.ConsentRead, Permissions.ConsentWrite,
+            Permissions.ConsentRead, Permissions.ConsentWrite, Permissions.PersonalDataRequests,
         ],
         [Roles.Auditor] = [Permissions.AuditRead],
         [Roles.Integration] = [],
