@@ -12,5 +12,6 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapContactsApi();
 app.MapGrpcService<ContactsDirectoryService>();
+app.MapGrpcService<PersonalDataService>();
 
 await app.RunServiceAsync<ContactsDbContext>(args);

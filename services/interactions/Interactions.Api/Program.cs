@@ -10,5 +10,6 @@ builder.AddApplicationServices();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapInteractionsApi();
+app.MapGrpcService<CustomerBase.Interactions.Grpc.PersonalDataService>();
 
 await app.RunServiceAsync<InteractionsDbContext>(args);

@@ -15,13 +15,18 @@ public sealed class ConsentDbContext(DbContextOptions<ConsentDbContext> options)
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ErasureRequest> ErasureRequests => Set<ErasureRequest>();
 
+    public const string SequenceName = "consent_record_sequence";
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        modelBuilder.HasSequence<long>(SequenceName);
         modelBuilder.Entity<ConsentRecord>(record =>
         {
             record.Property(r => r.Id).ValueGeneratedNever();
-            record.Property(r => r.Sequence).UseIdentityAlwaysColumn();
-            record.HasAlternateKey(r => r.Sequence);
+            // Taken from the sequence by the ledger in the order of the entries (EF orders its inserts by key, not by
+            // the order they were added); the default numbers rows written by the first version.
+            record.Property(r => r.Sequence).HasDefaultValueSql($"nextval('{SequenceName}')");
+            record.HasIndex(r => r.Sequence).IsUnique();
             record.Property(r => r.Purpose).HasMaxLength(40);
             record.Property(r => r.Channel).HasMaxLength(40);
             record.Property(r => r.Action).HasMaxLength(40);

@@ -44,8 +44,15 @@ public sealed class ConsentLedger(ConsentDbContext db, IOptions<ConsentPolicy> p
             .Where(s => contactIds.Contains(s.ContactId) && purposes.Contains(s.Purpose))
             .ToDictionaryAsync(s => (s.ContactId, s.Purpose, s.Channel), ct);
 
-        foreach (var record in records)
+        var sequence = await db.Database
+            .SqlQueryRaw<long>($"SELECT nextval('{ConsentDbContext.SequenceName}') AS \"Value\" FROM generate_series(1, {{0}})", records.Count)
+            .ToListAsync(ct);
+        sequence.Sort();
+
+        for (var i = 0; i < records.Count; i++)
         {
+            var record = records[i];
+            record.Sequence = sequence[i];
             var key = (record.ContactId, record.Purpose, record.Channel);
             if (!states.TryGetValue(key, out var state))
             {

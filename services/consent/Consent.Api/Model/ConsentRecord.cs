@@ -7,7 +7,7 @@ namespace CustomerBase.Consent.Model;
 public sealed class ConsentRecord
 {
     public Guid Id { get; init; }
-    public long Sequence { get; init; }
+    public long Sequence { get; set; }
     public Guid ContactId { get; init; }
     public required string Purpose { get; init; }
     public required string Channel { get; init; }

@@ -10,7 +10,8 @@ public static class Extensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddMessaging<InteractionsDbContext>(ResourceNames.Interactions);
+        builder.AddMessaging<InteractionsDbContext>(ResourceNames.Interactions, bus => bus.AddConsumer<IntegrationEvents.ErasureRequestedConsumer>());
+        builder.Services.AddGrpc();
         builder.AddServiceDatabase<InteractionsDbContext>(ResourceNames.InteractionsDb);
         builder.Services.AddServiceGrpcClient<ContactsDirectory.ContactsDirectoryClient>(ResourceNames.Contacts);
         builder.Services.AddScoped<ContactChecker>();

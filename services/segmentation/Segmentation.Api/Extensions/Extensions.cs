@@ -16,6 +16,7 @@ public static class Extensions
             bus.AddConsumer<ContactDeletedConsumer>();
             bus.AddConsumer<ContactMergedConsumer>();
             bus.AddConsumer<OrderPlacedConsumer>();
+            bus.AddConsumer<ErasureRequestedConsumer>();
         });
         builder.AddServiceDatabase<SegmentationDbContext>(ResourceNames.SegmentationDb);
         builder.Services.AddGrpc();

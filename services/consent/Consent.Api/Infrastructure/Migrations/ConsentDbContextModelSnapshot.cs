@@ -22,6 +22,8 @@ namespace CustomerBase.Consent.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence("consent_record_sequence");
+
             modelBuilder.Entity("CustomerBase.Consent.Model.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")
@@ -162,9 +164,8 @@ namespace CustomerBase.Consent.Infrastructure.Migrations
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
-                        .HasColumnName("sequence");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Sequence"));
+                        .HasColumnName("sequence")
+                        .HasDefaultValueSql("nextval('consent_record_sequence')");
 
                     b.Property<string>("Source")
                         .IsRequired()
@@ -175,8 +176,9 @@ namespace CustomerBase.Consent.Infrastructure.Migrations
                     b.HasKey("Id")
                         .HasName("pk_consent_records");
 
-                    b.HasAlternateKey("Sequence")
-                        .HasName("ak_consent_records_sequence");
+                    b.HasIndex("Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_consent_records_sequence");
 
                     b.HasIndex("ContactId", "Purpose", "Sequence")
                         .HasDatabaseName("ix_consent_records_contact_id_purpose_sequence");

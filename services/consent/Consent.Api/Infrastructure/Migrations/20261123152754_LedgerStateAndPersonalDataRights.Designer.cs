@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CustomerBase.Consent.Infrastructure.Migrations
 {
     [DbContext(typeof(ConsentDbContext))]
-    [Migration("20261123151504_LedgerStateAndPersonalDataRights")]
+    [Migration("20261123152754_LedgerStateAndPersonalDataRights")]
     partial class LedgerStateAndPersonalDataRights
     {
         /// <inheritdoc />
@@ -24,6 +24,8 @@ namespace CustomerBase.Consent.Infrastructure.Migrations
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.HasSequence("consent_record_sequence");
 
             modelBuilder.Entity("CustomerBase.Consent.Model.AuditEntry", b =>
                 {
@@ -165,9 +167,8 @@ namespace CustomerBase.Consent.Infrastructure.Migrations
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
-                        .HasColumnName("sequence");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Sequence"));
+                        .HasColumnName("sequence")
+                        .HasDefaultValueSql("nextval('consent_record_sequence')");
 
                     b.Property<string>("Source")
                         .IsRequired()
@@ -178,8 +179,9 @@ namespace CustomerBase.Consent.Infrastructure.Migrations
                     b.HasKey("Id")
                         .HasName("pk_consent_records");
 
-                    b.HasAlternateKey("Sequence")
-                        .HasName("ak_consent_records_sequence");
+                    b.HasIndex("Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_consent_records_sequence");
 
                     b.HasIndex("ContactId", "Purpose", "Sequence")
                         .HasDatabaseName("ix_consent_records_contact_id_purpose_sequence");

@@ -1,6 +1,5 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
@@ -20,6 +19,9 @@ namespace CustomerBase.Consent.Infrastructure.Migrations
                 name: "evidence",
                 table: "consent_records",
                 newName: "evidence_document");
+
+            migrationBuilder.CreateSequence(
+                name: "consent_record_sequence");
 
             migrationBuilder.AddColumn<string>(
                 name: "evidence_form_id",
@@ -68,13 +70,7 @@ namespace CustomerBase.Consent.Infrastructure.Migrations
                 table: "consent_records",
                 type: "bigint",
                 nullable: false,
-                defaultValue: 0L)
-                .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn);
-
-            migrationBuilder.AddUniqueConstraint(
-                name: "ak_consent_records_sequence",
-                table: "consent_records",
-                column: "sequence");
+                defaultValueSql: "nextval('consent_record_sequence')");
 
             migrationBuilder.CreateTable(
                 name: "audit_entries",
@@ -223,6 +219,12 @@ namespace CustomerBase.Consent.Infrastructure.Migrations
                 columns: new[] { "contact_id", "purpose", "sequence" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_consent_records_sequence",
+                table: "consent_records",
+                column: "sequence",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_audit_entries_actor_at",
                 table: "audit_entries",
                 columns: new[] { "actor", "at" });
@@ -263,7 +265,7 @@ namespace CustomerBase.Consent.Infrastructure.Migrations
                 SELECT DISTINCT ON (contact_id, purpose, channel) contact_id, purpose, channel,
                        CASE action WHEN 'grant' THEN 'granted' ELSE 'withdrawn' END, legal_basis, expires_at, recorded_at, 1
                 FROM consent_records
-                ORDER BY contact_id, purpose, channel, sequence DESC
+                ORDER BY contact_id, purpose, channel, recorded_at DESC, id DESC
                 """);
         }
 
@@ -294,12 +296,12 @@ namespace CustomerBase.Consent.Infrastructure.Migrations
             migrationBuilder.DropTable(
                 name: "erasure_requests");
 
-            migrationBuilder.DropUniqueConstraint(
-                name: "ak_consent_records_sequence",
+            migrationBuilder.DropIndex(
+                name: "ix_consent_records_contact_id_purpose_sequence",
                 table: "consent_records");
 
             migrationBuilder.DropIndex(
-                name: "ix_consent_records_contact_id_purpose_sequence",
+                name: "ix_consent_records_sequence",
                 table: "consent_records");
 
             migrationBuilder.DropColumn(
@@ -329,6 +331,9 @@ namespace CustomerBase.Consent.Infrastructure.Migrations
             migrationBuilder.DropColumn(
                 name: "sequence",
                 table: "consent_records");
+
+            migrationBuilder.DropSequence(
+                name: "consent_record_sequence");
 
             migrationBuilder.RenameColumn(
                 name: "evidence_document",
