@@ -10,8 +10,11 @@ public sealed record ErasureRequested(Guid RequestId, Guid ContactId, IReadOnlyL
     public bool Addresses(string service) => Services.Count == 0 || Services.Contains(service);
 }
 
-/// <summary>A service finished erasing a person; <see cref="Detail"/> says what it did, in ids and counts only.</summary>
-public sealed record ErasureCompleted(Guid RequestId, Guid ContactId, string Service, DateTimeOffset CompletedAt, string? Detail);
+/// <summary>
+/// A service finished erasing a person; <see cref="Detail"/> says what it did, in counts only. It names the request,
+/// not the person, so the answer waiting in the service's outbox is not itself a row about them.
+/// </summary>
+public sealed record ErasureCompleted(Guid RequestId, string Service, DateTimeOffset CompletedAt, string? Detail);
 
 /// <summary>
 /// Someone read personal data: the one audit trail of access, kept by consent (GET /api/consent/audit).

@@ -20,7 +20,7 @@ public sealed class ErasureRequestedConsumer(CampaignsDbContext db, ILogger<Eras
             return;
         }
         var events = await Db.ForgetOutboxMessagesAboutAsync(message.ContactId, context.CancellationToken);
-        Db.AddToOutbox(new ErasureCompleted(message.RequestId, message.ContactId, ResourceNames.Campaigns, DateTimeOffset.UtcNow,
+        Db.AddToOutbox(new ErasureCompleted(message.RequestId, ResourceNames.Campaigns, DateTimeOffset.UtcNow,
             $"{events} outbox messages deleted"));
     }
 }

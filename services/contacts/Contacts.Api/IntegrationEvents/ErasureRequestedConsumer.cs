@@ -25,7 +25,7 @@ public sealed class ErasureRequestedConsumer(ContactsDbContext db, ContactCache 
         var events = await Db.ForgetOutboxMessagesAboutAsync(message.ContactId, ct);
         // Before the commit: a tombstone for a contact whose deletion then fails only costs a cache miss on the retry.
         await cache.ForgetDeletedAsync(message.ContactId);
-        Db.AddToOutbox(new ErasureCompleted(message.RequestId, message.ContactId, ResourceNames.Contacts, DateTimeOffset.UtcNow,
+        Db.AddToOutbox(new ErasureCompleted(message.RequestId, ResourceNames.Contacts, DateTimeOffset.UtcNow,
             $"{contacts} contact deleted, {events} outbox messages deleted"));
     }
 }

@@ -20,7 +20,7 @@ public sealed class ErasureRequestedConsumer(InteractionsDbContext db, ILogger<E
         var ct = context.CancellationToken;
         var interactions = await Db.Interactions.Where(i => i.ContactId == message.ContactId).ExecuteDeleteAsync(ct);
         var events = await Db.ForgetOutboxMessagesAboutAsync(message.ContactId, ct);
-        Db.AddToOutbox(new ErasureCompleted(message.RequestId, message.ContactId, ResourceNames.Interactions, DateTimeOffset.UtcNow,
+        Db.AddToOutbox(new ErasureCompleted(message.RequestId, ResourceNames.Interactions, DateTimeOffset.UtcNow,
             $"{interactions} interactions deleted, {events} outbox messages deleted"));
     }
 }

@@ -20,7 +20,7 @@ public sealed class ErasureRequestedConsumer(SegmentationDbContext db, ILogger<E
         var ct = context.CancellationToken;
         var profiles = await Db.ContactProfiles.Where(p => p.ContactId == message.ContactId).ExecuteDeleteAsync(ct);
         var events = await Db.ForgetOutboxMessagesAboutAsync(message.ContactId, ct);
-        Db.AddToOutbox(new ErasureCompleted(message.RequestId, message.ContactId, ResourceNames.Segmentation, DateTimeOffset.UtcNow,
+        Db.AddToOutbox(new ErasureCompleted(message.RequestId, ResourceNames.Segmentation, DateTimeOffset.UtcNow,
             $"{profiles} profile deleted, {events} outbox messages deleted"));
     }
 }
