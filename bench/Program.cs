@@ -5,6 +5,7 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>
     ["gateway-overhead"] = GatewayOverhead.RunAsync,
     ["contacts-read"] = ContactsRead.RunAsync,
     ["contacts-search"] = ContactsSearch.RunAsync,
+    ["consent-check"] = ConsentCheck.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))
