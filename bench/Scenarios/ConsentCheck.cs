@@ -66,6 +66,7 @@ public static class ConsentCheck
             }
         }
         latencies.Sort();
+        await PrintPlanAsync(connectionString, Enumerable.Range(0, batch).Select(i => ContactId(random.Next(1, contacts + 1))).ToArray());
         Console.WriteLine();
         Console.WriteLine($"consent-check: {batch:N0} ids per call ({(withAddresses ? "with" : "without")} addresses), {calls} sequential calls, over {records:N0} ledger records ({Environment.ProcessorCount} cores)");
         Console.WriteLine($"| p50 ms | p95 ms | max ms | allowed per call |");
@@ -122,9 +123,33 @@ public static class ConsentCheck
         {
             await derive.ExecuteNonQueryAsync();
         }
-        await using var analyze = new NpgsqlCommand("VACUUM ANALYZE consent_records; VACUUM ANALYZE consent_states", connection) { CommandTimeout = 1200 };
-        await analyze.ExecuteNonQueryAsync();
+        foreach (var table in new[] { "consent_records", "consent_states" })
+        {
+            await using var analyze = new NpgsqlCommand($"VACUUM ANALYZE {table}", connection) { CommandTimeout = 1200 };
+            await analyze.ExecuteNonQueryAsync();
+        }
         return contacts;
+    }
+
+    /// <summary>The plan and timing of the service's state query for one batch, as the database runs it.</summary>
+    private static async Task PrintPlanAsync(string connectionString, Guid[] ids)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var explain = new NpgsqlCommand("""
+            EXPLAIN (ANALYZE, BUFFERS, TIMING OFF)
+            SELECT s.contact_id, s.status, s.legal_basis, s.expires_at, s.block, s.changed_at
+            FROM unnest(@ids) AS i(id)
+            JOIN consent_states s ON s.contact_id = i.id AND s.purpose = 'marketing' AND s.channel = 'email'
+            """, connection);
+        explain.Parameters.AddWithValue("ids", ids);
+        await using var reader = await explain.ExecuteReaderAsync();
+        Console.WriteLine();
+        Console.WriteLine("State query plan for one batch:");
+        while (await reader.ReadAsync())
+        {
+            Console.WriteLine("  " + reader.GetString(0));
+        }
     }
 
     private static double Quantile(List<double> sorted, double q) => sorted[(int)Math.Min(sorted.Count - 1, q * sorted.Count)];

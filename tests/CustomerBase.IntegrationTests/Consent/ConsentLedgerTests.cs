@@ -147,4 +147,32 @@ public sealed class ConsentLedgerTests(SystemFixture fixture)
         using var refused = await marketer.GetAsync($"/api/consent/audit?contactId={contact}", Ct);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
     }
+
+    [Fact]
+    public async Task TransfersAreRecordedAndListed()
+    {
+        using var consent = new ConsentTestClient(fixture);
+        var contact = Guid.NewGuid();
+        using var recorded = await consent.Gateway.PostAsJsonAsync($"/api/consent/{contact}/transfers", new
+        {
+            recipient = "Parcel Courier Ltd", purpose = "service", legalBasis = "contract", categories = "name, address",
+            transferredAt = DateTimeOffset.UtcNow.AddDays(-1), informedAt = DateTimeOffset.UtcNow.AddDays(-2),
+        }, Ct);
+        using var invalid = await consent.Gateway.PostAsJsonAsync($"/api/consent/{contact}/transfers", new { purpose = "gossip" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Created, recorded.StatusCode);
+        var errors = (await invalid.ReadProblemAsync()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("recipient", out _) && errors.TryGetProperty("purpose", out _) && errors.TryGetProperty("transferredAt", out _));
+        var transfers = await consent.Gateway.GetFromJsonAsync<JsonElement>($"/api/consent/{contact}/transfers", Ct);
+        Assert.Equal("Parcel Courier Ltd", Assert.Single(transfers.EnumerateArray()).GetProperty("recipient").GetString());
+    }
+
+    [Fact]
+    public async Task CheckOfAnUnknownPurposeIsAnInvalidArgument()
+    {
+        using var consent = new ConsentTestClient(fixture);
+        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => consent.CheckAsync([Guid.NewGuid()], "astrology", "email"));
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("purpose", error.Status.Detail);
+    }
 }
