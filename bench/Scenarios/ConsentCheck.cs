@@ -131,17 +131,26 @@ public static class ConsentCheck
         return contacts;
     }
 
-    /// <summary>The plan and timing of the service's state query for one batch, as the database runs it.</summary>
+    /// <summary>The plan and timing of the service's state query (ConsentChecker) for one batch, as the database runs it.</summary>
     private static async Task PrintPlanAsync(string connectionString, Guid[] ids)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
+        await using (var noJit = new NpgsqlCommand("SET jit = off", connection))
+        {
+            await noJit.ExecuteNonQueryAsync();
+        }
         await using var explain = new NpgsqlCommand("""
             EXPLAIN (ANALYZE, BUFFERS, TIMING OFF)
             SELECT s.contact_id, s.status, s.legal_basis, s.expires_at, s.block, s.changed_at
             FROM unnest(@ids) AS i(id)
-            JOIN consent_states s ON s.contact_id = i.id AND s.purpose = 'marketing' AND s.channel = 'email'
+            CROSS JOIN LATERAL (
+                SELECT * FROM consent_states s
+                WHERE s.contact_id = i.id AND s.purpose = 'marketing' AND s.channel = 'email'
+                LIMIT 1
+            ) AS s
             """, connection);
+        Array.Sort(ids);
         explain.Parameters.AddWithValue("ids", ids);
         await using var reader = await explain.ExecuteReaderAsync();
         Console.WriteLine();
