@@ -57,7 +57,7 @@ public sealed class PersonalDataRequestTests(SystemFixture fixture)
         Assert.Equal(HttpStatusCode.Accepted, requested.StatusCode);
         var status = requested.Headers.Location!.ToString();
         var done = await Eventually.Until(() => gateway.GetFromJsonAsync<JsonElement>(status, Ct),
-            s => s.GetProperty("status").GetString() == "completed", TimeSpan.FromSeconds(30), "erasure completed");
+            s => s.GetProperty("status").GetString() == "completed", TimeSpan.FromSeconds(60), "erasure completed");
         Assert.Equal(["campaigns", "consent", "contacts", "interactions", "segmentation"],
             done.GetProperty("services").EnumerateArray().Select(s => s.GetProperty("service").GetString()));
 

@@ -54,7 +54,7 @@ public static class ConsentApi
     }
 
     private static async Task<(List<RecordedEntry> Entries, IDictionary<string, string[]>? Errors)> AppendAsync(
-        IReadOnlyList<ConsentRecordRequest> requests, Func<int, string> path, ConsentLedger ledger, ConsentPolicy policy, ClaimsPrincipal user, CancellationToken ct)
+        IReadOnlyList<ConsentRecordRequest?> requests, Func<int, string> path, ConsentLedger ledger, ConsentPolicy policy, ClaimsPrincipal user, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var (records, tokens) = new ConsentRecordFactory(policy).Build(requests, AuditTrail.Actor(user), DateTimeOffset.UtcNow, errors, path);

@@ -18,7 +18,7 @@ public sealed record ConsentRecordRequest(
 
 public sealed record EvidenceRequest(string? DocumentRef, string? FormId, string? Ip, string? UserAgent);
 
-public sealed record ConsentBatchRequest(IReadOnlyList<ConsentRecordRequest>? Records);
+public sealed record ConsentBatchRequest(IReadOnlyList<ConsentRecordRequest?>? Records);
 
 public sealed record ConsentRecordResponse(
     Guid Id, long Sequence, Guid ContactId, string Action, string Purpose, string Channel, string LegalBasis, string Source,
@@ -44,7 +44,7 @@ public sealed class ConsentRecordFactory(ConsentPolicy policy)
     /// and a double opt-in token for each grant that must wait; or the errors, each under the field's path.
     /// </summary>
     public (List<ConsentRecord> Records, List<(DoubleOptInToken Token, string Secret)> Tokens) Build(
-        IReadOnlyList<ConsentRecordRequest> requests, string actor, DateTimeOffset now, ValidationErrors errors, Func<int, string> path)
+        IReadOnlyList<ConsentRecordRequest?> requests, string actor, DateTimeOffset now, ValidationErrors errors, Func<int, string> path)
     {
         var records = new List<ConsentRecord>();
         var tokens = new List<(DoubleOptInToken, string)>();
@@ -52,6 +52,11 @@ public sealed class ConsentRecordFactory(ConsentPolicy policy)
         {
             var request = requests[i];
             var prefix = path(i);
+            if (request is null)
+            {
+                errors.Add(prefix.Length == 0 ? "body" : prefix.TrimEnd('.'), "An entry is required here.");
+                continue;
+            }
             if (!Validate(request, errors, prefix))
             {
                 continue;
