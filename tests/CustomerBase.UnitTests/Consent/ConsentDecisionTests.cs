@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using CustomerBase.Campaigns.Model;
 using CustomerBase.Consent.Contracts.Grpc;
 using CustomerBase.Consent.Model;
@@ -108,5 +109,28 @@ public sealed class ConsentDecisionTests
 
         Assert.Equal((4, 1, 3), (preview.Total, preview.Allowed, preview.Denied));
         Assert.Equal(new Dictionary<string, int> { ["noConsent"] = 2, ["withdrawn"] = 1 }, preview.DeniedReasons);
+    }
+}
+
+public sealed class ConsentPolicyConfigurationTests
+{
+    [Fact]
+    public void AConfiguredListReplacesTheDefaultAndTheRestKeepTheirs()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConsentPolicy:Purposes:marketing:0"] = "consent",
+            ["ConsentPolicy:Purposes:newsletter:0"] = "consent",
+            ["ConsentPolicy:DoubleOptInChannels:0"] = "email",
+        }).Build();
+        var policy = new ConsentPolicy();
+
+        ConsentPolicy.Bind(configuration.GetSection(ConsentPolicy.Section), policy);
+
+        Assert.Equal(["marketing", "newsletter"], policy.Purposes.Keys.Order());
+        Assert.Equal(["consent"], policy.Purposes["marketing"]);
+        Assert.Equal(["email"], policy.DoubleOptInChannels);
+        Assert.Equal(new ConsentPolicy().Channels, policy.Channels);
+        Assert.True(policy.IsValid());
     }
 }

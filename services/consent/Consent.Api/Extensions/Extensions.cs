@@ -23,7 +23,8 @@ public static class Extensions
         });
         builder.AddServiceDatabase<ConsentDbContext>(ResourceNames.ConsentDb);
 
-        builder.Services.AddOptions<ConsentPolicy>().BindConfiguration(ConsentPolicy.Section)
+        builder.Services.AddOptions<ConsentPolicy>()
+            .Configure<IConfiguration>((policy, configuration) => ConsentPolicy.Bind(configuration.GetSection(ConsentPolicy.Section), policy))
             .Validate(p => p.IsValid(), "ConsentPolicy: every purpose needs known legal bases, double opt-in channels must be channels.")
             .ValidateOnStart();
         builder.Services.AddOptions<ConsentKeys>().BindConfiguration(ConsentKeys.Section)
@@ -35,12 +36,16 @@ public static class Extensions
         builder.Services.AddScoped<ConsentLedger>();
         builder.Services.AddScoped<ConsentChecker>();
 
-        builder.Services.AddOptions<PersonalDataOptions>().BindConfiguration(PersonalDataOptions.Section);
+        builder.Services.AddOptions<PersonalDataOptions>().BindConfiguration(PersonalDataOptions.Section)
+            .PostConfigure<IConfiguration>((options, configuration) => options.Services =
+                ConsentPolicy.ConfiguredList(configuration.GetSection(PersonalDataOptions.Section), nameof(PersonalDataOptions.Services))
+                ?? new PersonalDataOptions().Services);
         builder.Services.AddScoped<ErasureCoordinator>();
         builder.Services.AddHostedService<ErasureFollowUp>();
         builder.Services.AddServiceGrpcClient<ContactsDirectory.ContactsDirectoryClient>(ResourceNames.Contacts);
         // One PersonalData client per service that holds personal data, named after it.
-        var services = builder.Configuration.GetSection(PersonalDataOptions.Section).Get<PersonalDataOptions>()?.Services ?? new PersonalDataOptions().Services;
+        var services = ConsentPolicy.ConfiguredList(builder.Configuration.GetSection(PersonalDataOptions.Section), nameof(PersonalDataOptions.Services))
+            ?? new PersonalDataOptions().Services;
         foreach (var service in services)
         {
             builder.Services.AddServiceGrpcClient<PersonalData.PersonalDataClient>(service, name: service);

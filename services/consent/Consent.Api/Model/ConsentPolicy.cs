@@ -32,6 +32,27 @@ public sealed class ConsentPolicy
 
     public TimeSpan DoubleOptInTokenLifetime { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// The policy from configuration, each list given there replacing its default whole (the configuration binder
+    /// would append to a default list, so a deployment could never narrow one).
+    /// </summary>
+    public static void Bind(IConfigurationSection section, ConsentPolicy policy)
+    {
+        if (section.GetSection(nameof(Purposes)) is { } purposes && purposes.Exists())
+        {
+            policy.Purposes = purposes.GetChildren().ToDictionary(p => p.Key, p => p.Get<string[]>() ?? [], StringComparer.Ordinal);
+        }
+        policy.Channels = ConfiguredList(section, nameof(Channels)) ?? policy.Channels;
+        policy.EvidenceRequiredFor = ConfiguredList(section, nameof(EvidenceRequiredFor)) ?? policy.EvidenceRequiredFor;
+        policy.DoubleOptInChannels = ConfiguredList(section, nameof(DoubleOptInChannels)) ?? policy.DoubleOptInChannels;
+        policy.DoubleOptInExemptSources = ConfiguredList(section, nameof(DoubleOptInExemptSources)) ?? policy.DoubleOptInExemptSources;
+        policy.DoubleOptInTokenLifetime = section.GetValue<TimeSpan?>(nameof(DoubleOptInTokenLifetime)) ?? policy.DoubleOptInTokenLifetime;
+    }
+
+    /// <summary>A list as configured, or null when the configuration does not name it.</summary>
+    public static string[]? ConfiguredList(IConfigurationSection section, string key) =>
+        section.GetSection(key).Exists() ? section.GetSection(key).Get<string[]>() ?? [] : null;
+
     public bool IsPurpose(string? purpose) => purpose is not null && Purposes.ContainsKey(purpose);
 
     public bool IsChannel(string? channel) => channel is not null && Channels.Contains(channel);
