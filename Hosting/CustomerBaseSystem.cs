@@ -18,6 +18,7 @@ public sealed class CustomerBaseSystem : IAsyncDisposable
     {
         _options = options;
         Issuer = new DevelopmentIssuer(options.ResolvedDataDirectory);
+        Secrets = new DevelopmentSecrets(options.ResolvedDataDirectory);
         Postgres = postgres;
         Redis = redis;
         RabbitMq = rabbitMq;
@@ -25,6 +26,7 @@ public sealed class CustomerBaseSystem : IAsyncDisposable
 
     /// <summary>Issues the tokens the gateway and services accept in this run.</summary>
     public DevelopmentIssuer Issuer { get; }
+    public DevelopmentSecrets Secrets { get; }
 
     public PostgresServer Postgres { get; }
     public RedisServer Redis { get; }
@@ -161,7 +163,7 @@ public sealed class CustomerBaseSystem : IAsyncDisposable
                 env[$"services__{name}__{ResourceNames.GrpcEndpoint}__0"] = urls.Grpc.ToString().TrimEnd('/');
             }
         }
-        foreach (var (key, value) in Issuer.Environment)
+        foreach (var (key, value) in Issuer.Environment.Concat(Secrets.Environment))
         {
             env[key] = value;
         }

@@ -14,13 +14,20 @@ public static class GrpcClientExtensions
     /// would cut long server streams, and gRPC status codes are the caller's to interpret.
     /// The caller's bearer token goes along, so the called service applies the same user's permissions.
     /// </summary>
-    public static IHttpClientBuilder AddServiceGrpcClient<TClient>(this IServiceCollection services, string service)
+    /// <param name="name">
+    /// A name for the client when one client type talks to several services (resolve it with
+    /// <c>GrpcClientFactory.CreateClient&lt;TClient&gt;(name)</c>); by default the client is typed and unnamed.
+    /// </param>
+    public static IHttpClientBuilder AddServiceGrpcClient<TClient>(this IServiceCollection services, string service, string? name = null)
         where TClient : ClientBase
     {
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked for evaluation; it is the documented way to opt one client out.
         services.AddHttpContextAccessor();
         services.TryAddTransient<ForwardBearerTokenHandler>();
-        return services.AddGrpcClient<TClient>(o => o.Address = ResourceNames.GrpcAddress(service))
+        var builder = name is null
+            ? services.AddGrpcClient<TClient>(o => o.Address = ResourceNames.GrpcAddress(service))
+            : services.AddGrpcClient<TClient>(name, o => o.Address = ResourceNames.GrpcAddress(service));
+        return builder
             .RemoveAllResilienceHandlers()
             .AddHttpMessageHandler<ForwardBearerTokenHandler>();
 #pragma warning restore EXTEXP0001

@@ -9,6 +9,7 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>
     ["interactions-ingest"] = InteractionsIngest.RunAsync,
     ["timeline"] = Timeline.RunAsync,
     ["purchase-stats"] = PurchaseStatsScenario.RunAsync,
+    ["consent-check"] = ConsentCheck.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))

@@ -53,6 +53,15 @@ public static class GatewayRoutes
             });
         }
 
+        // Unsubscribe links in messages: the person who follows one has no token. Only these two routes of consent are public.
+        routes.Add(new RouteConfig
+        {
+            RouteId = "consent-unsubscribe",
+            ClusterId = ResourceNames.Consent,
+            Match = new RouteMatch { Path = "/unsubscribe/{token}", Methods = ["GET", "POST"] },
+            AuthorizationPolicy = "anonymous",
+        });
+
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
         return builder;
     }

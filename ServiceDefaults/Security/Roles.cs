@@ -38,10 +38,13 @@ public static class Permissions
     public const string ConsentWrite = "consent.write";
     public const string AuditRead = "audit.read";
 
+    /// <summary>Data-subject requests: export everything held about a person, erase a person.</summary>
+    public const string PersonalDataRequests = "personal-data.requests";
+
     public static readonly IReadOnlyList<string> All =
     [
         ContactsRead, ContactsWrite, ContactsExport, ContactsConfigure, InteractionsRead, InteractionsWrite, TasksRead, TasksWrite, SegmentsRead, SegmentsWrite,
-        CampaignsRead, CampaignsWrite, ConsentRead, ConsentWrite, AuditRead,
+        CampaignsRead, CampaignsWrite, ConsentRead, ConsentWrite, AuditRead, PersonalDataRequests,
     ];
 }
 
@@ -71,7 +74,7 @@ public static class RolePermissions
         [Roles.Support] =
         [
             Permissions.ContactsRead, Permissions.ContactsWrite, Permissions.InteractionsRead, Permissions.InteractionsWrite,
-            Permissions.TasksRead, Permissions.TasksWrite, Permissions.ConsentRead, Permissions.ConsentWrite,
+            Permissions.TasksRead, Permissions.TasksWrite, Permissions.ConsentRead, Permissions.ConsentWrite, Permissions.PersonalDataRequests,
         ],
         [Roles.Auditor] = [Permissions.AuditRead],
         [Roles.Integration] = [],

@@ -30,6 +30,12 @@ public sealed class FuzzTests(SystemFixture fixture)
         { "GET", "/api/interactions/{id}", [] },
         { "GET", "/api/segments/contacts/{id}", [] },
         { "GET", "/api/consent/{id}/history", [] },
+        { "POST", "/api/consent/{id}/records", ["action", "purpose", "channel", "legalBasis", "source", "evidence", "policyVersion", "expiresAt"] },
+        { "POST", "/api/consent/records", ["records"] },
+        { "POST", "/api/consent/confirmations", ["token"] },
+        { "POST", "/api/consent/suppressions", ["emails", "phones", "reason"] },
+        { "POST", "/api/consent/{id}/transfers", ["recipient", "purpose", "legalBasis", "categories", "transferredAt", "informedAt"] },
+        { "GET", "/api/consent/audit", ["actor", "contactId", "what", "service", "from", "to", "after", "limit"] },
     };
 
     [Theory]

@@ -31,6 +31,17 @@ public sealed class SecurityTests(SystemFixture fixture)
             { "GET", $"/api/segments/contacts/{id}", null },
             { "POST", $"/api/consent/{id}/grants", """{"purpose":"marketing","channel":"email"}""" },
             { "GET", $"/api/consent/{id}/history", null },
+            { "GET", $"/api/consent/{id}/state", null },
+            { "POST", $"/api/consent/{id}/records", """{"action":"withdraw","purpose":"marketing","channel":"email"}""" },
+            { "POST", "/api/consent/records", $$$"""{"records":[{"contactId":"{{{id}}}","action":"withdraw","purpose":"marketing","channel":"email"}]}""" },
+            { "POST", "/api/consent/confirmations", """{"token":"x"}""" },
+            { "POST", "/api/consent/suppressions", """{"emails":["a@example.com"]}""" },
+            { "POST", "/api/consent/suppressions/lookup", """{"emails":["a@example.com"]}""" },
+            { "POST", $"/api/consent/{id}/transfers", """{"recipient":"Courier Ltd","purpose":"service","legalBasis":"contract","transferredAt":"2026-11-01T00:00:00Z"}""" },
+            { "GET", $"/api/consent/{id}/transfers", null },
+            { "POST", $"/api/consent/{id}/export", null },
+            { "POST", $"/api/consent/{id}/erasure", null },
+            { "GET", $"/api/consent/erasures/{id}", null },
             { "POST", "/api/campaigns/audience-preview", $$$"""{"purpose":"marketing","channel":"email","audience":{"contactIds":["{{{id}}}"]}}""" },
         };
     }

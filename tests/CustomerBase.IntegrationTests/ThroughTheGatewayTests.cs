@@ -114,7 +114,7 @@ public sealed class ThroughTheGatewayTests(SystemFixture fixture)
         await _gateway.WaitForSegmentationEntryAsync(notAsked);
 
         var before = await PreviewAsync(granted, notAsked);
-        using var grant = await _gateway.PostAsJsonAsync($"/api/consent/{granted}/grants", new { purpose = "marketing", channel = "email" }, Ct);
+        using var grant = await _gateway.PostAsJsonAsync($"/api/consent/{granted}/grants", new { purpose = "marketing", channel = "email", source = "paper-form", evidence = new { documentRef = "signed-form-1" } }, Ct);
         var after = await PreviewAsync(granted, notAsked);
 
         Assert.Equal(HttpStatusCode.Created, grant.StatusCode);

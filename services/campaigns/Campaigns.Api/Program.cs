@@ -10,5 +10,6 @@ builder.AddApplicationServices();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapCampaignsApi();
+app.MapGrpcService<CustomerBase.Campaigns.Grpc.PersonalDataService>();
 
 await app.RunServiceAsync<CampaignsDbContext>(args);

@@ -11,6 +11,13 @@ builder.AddApplicationServices();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapConsentApi();
+app.MapDoubleOptInApi();
+app.MapSuppressionsApi();
+app.MapTransfersApi();
+app.MapUnsubscribeApi();
+app.MapPersonalDataApi();
+app.MapAuditApi();
 app.MapGrpcService<ConsentCheckService>();
+app.MapGrpcService<PersonalDataService>();
 
 await app.RunServiceAsync<ConsentDbContext>(args);

@@ -14,5 +14,6 @@ app.MapDefaultEndpoints();
 app.UseAccessBlocks();
 app.MapContactsApi();
 app.MapGrpcService<ContactsDirectoryService>();
+app.MapGrpcService<PersonalDataService>();
 
 await app.RunServiceAsync<ContactsDbContext>(args);

@@ -16,5 +16,6 @@ app.MapPreferencesApi();
 app.MapTasksApi();
 app.MapImportsApi();
 app.MapGrpcService<PurchaseStatsService>();
+app.MapGrpcService<CustomerBase.Interactions.Grpc.PersonalDataService>();
 
 await app.RunServiceAsync<InteractionsDbContext>(args);

@@ -12,5 +12,6 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapSegmentsApi();
 app.MapGrpcService<AudienceService>();
+app.MapGrpcService<PersonalDataService>();
 
 await app.RunServiceAsync<SegmentationDbContext>(args);

@@ -11,7 +11,8 @@ public static class Extensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddMessaging<CampaignsDbContext>(ResourceNames.Campaigns);
+        builder.AddMessaging<CampaignsDbContext>(ResourceNames.Campaigns, bus => bus.AddConsumer<IntegrationEvents.ErasureRequestedConsumer>());
+        builder.Services.AddGrpc();
         builder.AddServiceDatabase<CampaignsDbContext>(ResourceNames.CampaignsDb);
 
         builder.Services.AddServiceGrpcClient<Audience.AudienceClient>(ResourceNames.Segmentation);

@@ -15,7 +15,7 @@ public static class Extensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddMessaging<ContactsDbContext>(ResourceNames.Contacts);
+        builder.AddMessaging<ContactsDbContext>(ResourceNames.Contacts, bus => bus.AddConsumer<IntegrationEvents.ErasureRequestedConsumer>());
         builder.AddServiceDatabase<ContactsDbContext>(ResourceNames.ContactsDb);
         builder.Services.AddOptions<ContactsOptions>()
             .BindConfiguration(nameof(ContactsOptions))

@@ -16,6 +16,7 @@ public static class Extensions
         {
             bus.AddConsumer<ContactMergedConsumer>();
             bus.AddConsumer<ContactDeletedConsumer>();
+            bus.AddConsumer<IntegrationEvents.ErasureRequestedConsumer>();
         });
         builder.AddServiceDatabase<InteractionsDbContext>(ResourceNames.InteractionsDb);
         builder.Services.AddServiceGrpcClient<ContactsDirectory.ContactsDirectoryClient>(ResourceNames.Contacts);

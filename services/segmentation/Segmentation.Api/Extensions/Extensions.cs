@@ -18,6 +18,7 @@ public static class Extensions
             bus.AddConsumer<ContactsImportedConsumer>();
             bus.AddConsumer<OrderPlacedConsumer>();
             bus.AddConsumer<OrdersImportedConsumer>();
+            bus.AddConsumer<ErasureRequestedConsumer>();
         });
         builder.AddServiceDatabase<SegmentationDbContext>(ResourceNames.SegmentationDb);
         builder.Services.AddGrpc();

@@ -1,0 +1,26 @@
+using CustomerBase.Consent.Contracts;
+using CustomerBase.Interactions.Infrastructure;
+using CustomerBase.Messaging;
+using CustomerBase.ServiceDefaults;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerBase.Interactions.IntegrationEvents;
+
+/// <summary>Erases a person's timeline (and the outbox events about it), then answers ErasureCompleted.</summary>
+public sealed class ErasureRequestedConsumer(InteractionsDbContext db, ILogger<ErasureRequestedConsumer> logger)
+    : InboxConsumer<InteractionsDbContext, ErasureRequested>(db, logger)
+{
+    protected override async Task HandleAsync(ErasureRequested message, ConsumeContext<ErasureRequested> context)
+    {
+        if (!message.Addresses(ResourceNames.Interactions))
+        {
+            return;
+        }
+        var ct = context.CancellationToken;
+        var interactions = await Db.Interactions.Where(i => i.ContactId == message.ContactId).ExecuteDeleteAsync(ct);
+        var events = await Db.ForgetOutboxMessagesAboutAsync(message.ContactId, ct);
+        Db.AddToOutbox(new ErasureCompleted(message.RequestId, ResourceNames.Interactions, DateTimeOffset.UtcNow,
+            $"{interactions} interactions deleted, {events} outbox messages deleted"));
+    }
+}

@@ -1,0 +1,26 @@
+using CustomerBase.Consent.Contracts;
+using CustomerBase.Messaging;
+using CustomerBase.Segmentation.Infrastructure;
+using CustomerBase.ServiceDefaults;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerBase.Segmentation.IntegrationEvents;
+
+/// <summary>Erases a person's entry in the read model (names and purchase statistics), then answers ErasureCompleted.</summary>
+public sealed class ErasureRequestedConsumer(SegmentationDbContext db, ILogger<ErasureRequestedConsumer> logger)
+    : InboxConsumer<SegmentationDbContext, ErasureRequested>(db, logger)
+{
+    protected override async Task HandleAsync(ErasureRequested message, ConsumeContext<ErasureRequested> context)
+    {
+        if (!message.Addresses(ResourceNames.Segmentation))
+        {
+            return;
+        }
+        var ct = context.CancellationToken;
+        var profiles = await Db.ContactProfiles.Where(p => p.ContactId == message.ContactId).ExecuteDeleteAsync(ct);
+        var events = await Db.ForgetOutboxMessagesAboutAsync(message.ContactId, ct);
+        Db.AddToOutbox(new ErasureCompleted(message.RequestId, ResourceNames.Segmentation, DateTimeOffset.UtcNow,
+            $"{profiles} profile deleted, {events} outbox messages deleted"));
+    }
+}
