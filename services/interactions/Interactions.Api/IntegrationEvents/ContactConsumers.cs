@@ -31,10 +31,22 @@ public sealed class ContactDeletedConsumer(InteractionsDbContext db, ILogger<Con
 {
     protected override async Task HandleAsync(ContactDeleted message, ConsumeContext<ContactDeleted> context)
     {
-        var ct = context.CancellationToken;
         ContactChecker.Forget([message.ContactId]);
-        await Db.Interactions.Where(i => i.ContactId == message.ContactId).ExecuteDeleteAsync(ct);
-        await Db.Tasks.Where(t => t.ContactId == message.ContactId).ExecuteUpdateAsync(s => s.SetProperty(t => t.ContactId, (Guid?)null), ct);
-        await Db.PurchaseStats.Where(s => s.ContactId == message.ContactId).ExecuteDeleteAsync(ct);
+        await Db.ForgetContactAsync(message.ContactId, context.CancellationToken);
+    }
+}
+
+public static class ContactForgetting
+{
+    /// <summary>
+    /// Deletes a contact's timeline and purchase statistics and unlinks tasks about them (for a deleted contact and for
+    /// an erasure alike); returns how many interactions were deleted.
+    /// </summary>
+    public static async Task<int> ForgetContactAsync(this InteractionsDbContext db, Guid contactId, CancellationToken ct)
+    {
+        var interactions = await db.Interactions.Where(i => i.ContactId == contactId).ExecuteDeleteAsync(ct);
+        await db.Tasks.Where(t => t.ContactId == contactId).ExecuteUpdateAsync(s => s.SetProperty(t => t.ContactId, (Guid?)null), ct);
+        await db.PurchaseStats.Where(s => s.ContactId == contactId).ExecuteDeleteAsync(ct);
+        return interactions;
     }
 }

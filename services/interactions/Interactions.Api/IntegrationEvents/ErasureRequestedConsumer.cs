@@ -1,5 +1,6 @@
 using CustomerBase.Consent.Contracts;
 using CustomerBase.Interactions.Infrastructure;
+using CustomerBase.Interactions.Model;
 using CustomerBase.Messaging;
 using CustomerBase.ServiceDefaults;
 using MassTransit;
@@ -7,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerBase.Interactions.IntegrationEvents;
 
-/// <summary>Erases a person's timeline (and the outbox events about it), then answers ErasureCompleted.</summary>
+/// <summary>Erases a person's timeline, statistics and task links (and the outbox events about them), then answers ErasureCompleted.</summary>
 public sealed class ErasureRequestedConsumer(InteractionsDbContext db, ILogger<ErasureRequestedConsumer> logger)
     : InboxConsumer<InteractionsDbContext, ErasureRequested>(db, logger)
 {
@@ -18,7 +19,8 @@ public sealed class ErasureRequestedConsumer(InteractionsDbContext db, ILogger<E
             return;
         }
         var ct = context.CancellationToken;
-        var interactions = await Db.Interactions.Where(i => i.ContactId == message.ContactId).ExecuteDeleteAsync(ct);
+        ContactChecker.Forget([message.ContactId]);
+        var interactions = await Db.ForgetContactAsync(message.ContactId, ct);
         var events = await Db.ForgetOutboxMessagesAboutAsync(message.ContactId, ct);
         Db.AddToOutbox(new ErasureCompleted(message.RequestId, ResourceNames.Interactions, DateTimeOffset.UtcNow,
             $"{interactions} interactions deleted, {events} outbox messages deleted"));
