@@ -25,7 +25,7 @@ public sealed class ConsentChecker(ConsentDbContext db, AddressHasher hasher, IO
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            var states = await CurrentStatesInParallelAsync(connection, ids, purpose, channel, ct);
+            var states = await CurrentStatesAsync(connection, ids, purpose, channel, ct);
             var changedSince = states.Values.Where(s => s.ChangedAt > at).Select(s => s.ContactId).ToArray();
             if (changedSince.Length > 0)
             {
@@ -64,29 +64,6 @@ public sealed class ConsentChecker(ConsentDbContext db, AddressHasher hasher, IO
             await db.Database.CloseConnectionAsync();
         }
     }
-
-    /// <summary>A large batch is probed in two halves on two connections at once: the probes are CPU-bound in PostgreSQL.</summary>
-    private async Task<Dictionary<Guid, ConsentState>> CurrentStatesInParallelAsync(NpgsqlConnection connection, Guid[] ids, string purpose, string channel, CancellationToken ct)
-    {
-        if (ids.Length < ParallelFrom)
-        {
-            return await CurrentStatesAsync(connection, ids, purpose, channel, ct);
-        }
-        await using var second = new NpgsqlConnection(db.Database.GetConnectionString());
-        await second.OpenAsync(ct);
-        var half = ids.Length / 2;
-        var firstHalf = CurrentStatesAsync(connection, ids[..half], purpose, channel, ct);
-        var secondHalf = CurrentStatesAsync(second, ids[half..], purpose, channel, ct);
-        var states = await firstHalf;
-        foreach (var (id, state) in await secondHalf)
-        {
-            states[id] = state;
-        }
-        return states;
-    }
-
-    // Below this a second connection costs more than it saves; the property test (1,500 ids) runs the parallel path.
-    private const int ParallelFrom = 1_000;
 
     private static async Task<Dictionary<Guid, ConsentState>> CurrentStatesAsync(NpgsqlConnection connection, Guid[] ids, string purpose, string channel, CancellationToken ct)
     {
