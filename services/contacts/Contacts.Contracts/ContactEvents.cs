@@ -40,11 +40,6 @@ public sealed record ContactsImported(Guid ImportId, IReadOnlyList<ImportedConta
 /// <summary>One contact of a <see cref="ContactsImported"/> batch: created, or updated with the fields that changed.</summary>
 public sealed record ImportedContact(Guid ContactId, bool Created, IReadOnlyList<string> ChangedFields, ContactSnapshot Contact);
 
-/// <summary>
-/// Someone took contacts out of the system: who, when, with which filter (values of names, e-mails and phones withheld),
-/// which fields, how many rows. The consent service keeps it in the audit trail of access to personal data.
-/// </summary>
-public sealed record ContactsExported(Guid ExportId, string UserId, string? Role, string Format, string Filter, IReadOnlyList<string> Fields, long Rows, DateTimeOffset At);
 
 /// <summary>
 /// A user read more distinct contacts within an hour than the deployment allows: the pattern of someone taking the

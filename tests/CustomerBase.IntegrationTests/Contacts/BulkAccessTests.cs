@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using CustomerBase.ServiceDefaults.Security;
 
 namespace CustomerBase.IntegrationTests.Contacts;
@@ -31,6 +33,13 @@ public sealed class BulkAccessTests(SystemFixture fixture)
         Assert.Contains("suspended", (await blocked.ReadProblemAsync()).GetProperty("title").GetString());
         using var search = await reader.GetAsync("/api/contacts?q=bulk", Ct);
         Assert.Equal(HttpStatusCode.Forbidden, search.StatusCode);
+
+        using var auditor = fixture.ClientFor(Roles.Auditor);
+        var trail = await Eventually.Until(() => auditor.GetFromJsonAsync<JsonElement>($"/api/consent/audit?actor={subject}", Ct),
+            p => p.GetProperty("items").GetArrayLength() > 0, what: "the alarm in the audit trail");
+        var alarm = Assert.Single(trail.GetProperty("items").EnumerateArray());
+        Assert.Equal("contacts.bulk-read-alarm", alarm.GetProperty("what").GetString());
+        Assert.True(alarm.GetProperty("rowCount").GetInt32() > SystemFixture.SupportReadsPerHour);
 
         using var lifted = await admin.DeleteAsync($"/api/contacts/access-blocks/{subject}", Ct);
         Assert.Equal(HttpStatusCode.NoContent, lifted.StatusCode);

@@ -76,6 +76,27 @@ public sealed class ExportTests(SystemFixture fixture)
         Assert.Equal(HttpStatusCode.OK, narrower.StatusCode); // 1 more row still fits
     }
 
+    [Fact]
+    public async Task An_export_is_in_the_audit_trail_with_who_what_and_how_many_rows()
+    {
+        var subject = $"head-of-sales-{Guid.NewGuid():N}";
+        var api = fixture.ClientFor(Roles.HeadOfSales, subject: subject);
+        var tag = Unique();
+        await SeedAsync(api, tag, 3);
+
+        using var export = await api.GetAsync($"/api/contacts/export?tag={tag}&fields=firstName,emails", Ct);
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+
+        using var auditor = fixture.ClientFor(Roles.Auditor);
+        var trail = await Eventually.Until(() => auditor.GetFromJsonAsync<JsonElement>($"/api/consent/audit?actor={subject}", Ct),
+            p => p.GetProperty("items").GetArrayLength() > 0, what: "the export in the audit trail");
+        var entry = Assert.Single(trail.GetProperty("items").EnumerateArray());
+        Assert.Equal("contacts.export.csv", entry.GetProperty("what").GetString());
+        Assert.Equal(3, entry.GetProperty("rowCount").GetInt32());
+        Assert.Contains($"tag={tag}", entry.GetProperty("filter").GetString());
+        Assert.Contains("fields=firstName,emails", entry.GetProperty("filter").GetString());
+    }
+
     [Theory]
     [InlineData(Roles.Marketer)]
     [InlineData(Roles.SalesManager)]

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
+using CustomerBase.Consent.Contracts;
 using CustomerBase.Contacts.Contracts;
 using CustomerBase.Contacts.Infrastructure;
 using CustomerBase.Contacts.Model;
 using CustomerBase.Messaging;
+using CustomerBase.ServiceDefaults;
 using CustomerBase.ServiceDefaults.Security;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -118,7 +120,10 @@ public sealed class BulkAccessMonitor(
         }
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ContactsDbContext>();
-        db.AddToOutbox(new SuspiciousBulkAccess(subject, role, distinct, threshold, hour, block, DateTimeOffset.UtcNow));
+        var now = DateTimeOffset.UtcNow;
+        db.AddToOutbox(new SuspiciousBulkAccess(subject, role, distinct, threshold, hour, block, now));
+        db.AddToOutbox(new PersonalDataAccessed(ResourceNames.Contacts, subject, now, "contacts.bulk-read-alarm",
+            $"hour={hour:yyyy-MM-ddTHH}Z threshold={threshold} blocked={block}", (int)Math.Min(distinct, int.MaxValue), null));
         await db.SaveChangesAsync(ct);
         logger.LogWarning("Suspicious bulk access by user {UserId}: {Distinct} distinct contacts this hour (threshold {Threshold}); blocked: {Blocked}",
             subject, distinct, threshold, block);

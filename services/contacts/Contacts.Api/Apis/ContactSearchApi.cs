@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text;
+using CustomerBase.Consent.Contracts;
 using CustomerBase.Contacts.Access;
 using CustomerBase.Contacts.Contracts;
 using CustomerBase.Contacts.Infrastructure;
@@ -9,6 +10,7 @@ using CustomerBase.ServiceDefaults;
 using CustomerBase.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CustomerBase.Contacts.Apis;
 
@@ -33,7 +35,7 @@ public static class ContactSearchApi
     /// The answer's <c>next</c> is the cursor for the following page (<c>after</c>).
     /// </summary>
     public static async Task<Results<Ok<ContactPage>, ValidationProblem>> ListContacts(
-        ContactsDbContext db, PhoneNormalizer phones, BulkAccessMonitor monitor, ClaimsPrincipal user, CancellationToken ct,
+        ContactsDbContext db, PhoneNormalizer phones, BulkAccessMonitor monitor, IOptions<ContactsOptions> options, ClaimsPrincipal user, CancellationToken ct,
         string? q = null, bool fuzzy = false, string? email = null, string? phone = null, string? tag = null,
         string? ownerId = null, string? team = null, string? sort = null, string? after = null, int? limit = null)
     {
@@ -63,6 +65,7 @@ public static class ContactSearchApi
         {
             var rows = await ContactQueries.NamePrefixPage(db, name, user, cursor?.Id, take + 1).AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct);
             monitor.Read(user, rows.Take(take).Select(c => c.Id));
+            await AuditBulkReadAsync(db, options.Value, user, filter, Math.Min(rows.Count, take), ct);
             return TypedResults.Ok(Page(rows, take, order));
         }
         var query = ContactQueries.Matching(db, filter).VisibleTo(user).AsNoTracking();
@@ -71,7 +74,20 @@ public static class ContactSearchApi
             : ContactQueries.AfterById(query, cursor).OrderBy(c => c.Id);
         var found = await query.Take(take + 1).ToListAsync(ct);
         monitor.Read(user, found.Take(take).Select(c => c.Id));
+        await AuditBulkReadAsync(db, options.Value, user, filter, Math.Min(found.Count, take), ct);
         return TypedResults.Ok(Page(found, take, order));
+    }
+
+    /// <summary>A page of many rows goes into consent's audit trail: who, when, which filter, how many rows.</summary>
+    private static async Task AuditBulkReadAsync(ContactsDbContext db, ContactsOptions options, ClaimsPrincipal user, ContactFilter filter, int rows, CancellationToken ct)
+    {
+        if (rows < options.BulkAccess.AuditedPageRows)
+        {
+            return;
+        }
+        db.AddToOutbox(new PersonalDataAccessed(ResourceNames.Contacts, user.FindFirst(ClaimNames.Subject)?.Value ?? "", DateTimeOffset.UtcNow,
+            "contacts.list", filter.Describe(), rows, null));
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>A page from up to <paramref name="take"/> + 1 rows: the extra row only tells that there is a next page.</summary>

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using CustomerBase.Contacts.Apis;
-using CustomerBase.Contacts.Contracts;
+using CustomerBase.Consent.Contracts;
 using CustomerBase.Contacts.CustomFields;
 using CustomerBase.Contacts.Infrastructure;
 using CustomerBase.Contacts.Model;
@@ -19,7 +19,7 @@ namespace CustomerBase.Contacts.Export;
 /// <summary>
 /// <c>GET /api/contacts/export</c>: the contacts matching the list filters, as CSV (streamed from the database row by
 /// row) or XLSX, with the chosen <c>fields</c>. Needs the export permission, counts against the user's daily quota,
-/// and is recorded in the audit trail (<see cref="ContactsExported"/>) before the first row leaves.
+/// and is recorded in consent's audit trail (<see cref="PersonalDataAccessed"/>) before the first row leaves.
 /// </summary>
 public static class ExportApi
 {
@@ -67,7 +67,8 @@ public static class ExportApi
                 return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Export quota exceeded.",
                     detail: $"This export has {rows:N0} rows; you have exported {used:N0} of your {quota.Limit:N0} rows today. Narrow the filter or ask an administrator.");
             }
-            db.AddToOutbox(new ContactsExported(Guid.CreateVersion7(now), userId, user.FindFirst(ClaimNames.Role)?.Value, kind, filter.Describe(), chosen, rows, now));
+            db.AddToOutbox(new PersonalDataAccessed(ResourceNames.Contacts, userId, now, $"contacts.export.{kind}",
+                $"{filter.Describe()} fields={string.Join(',', chosen)}", (int)Math.Min(rows, int.MaxValue), null));
             await db.SaveChangesAsync(ct);
         }
 

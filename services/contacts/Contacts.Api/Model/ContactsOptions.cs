@@ -49,6 +49,9 @@ public sealed class BulkAccessOptions
     /// <summary>Per-role thresholds that replace the default (e.g. support reads many cards a day).</summary>
     public Dictionary<string, long> PerRole { get; set; } = [];
 
+    /// <summary>A list or search page of at least this many rows is a bulk read: it goes into consent's audit trail.</summary>
+    public int AuditedPageRows { get; set; } = 100;
+
     /// <summary>Suspend the user's access to contacts when the alarm is raised, until an administrator lifts it.</summary>
     public bool BlockAutomatically { get; set; } = true;
 }
