@@ -86,7 +86,7 @@ public static class ContactsImport
         }
         var location = started.Headers.Location!;
         var uploaded = clock.Elapsed.TotalSeconds;
-        while (true)
+        while (clock.Elapsed < TimeSpan.FromMinutes(30))
         {
             await Task.Delay(100);
             var job = JsonDocument.Parse(await bench.Http.GetStringAsync(location)).RootElement;
@@ -98,6 +98,7 @@ public static class ContactsImport
                 return (clock.Elapsed.TotalSeconds, job);
             }
         }
+        throw new TimeoutException("the import did not finish within 30 minutes");
     }
 
     /// <summary>The first person of the file is found by e-mail, phone and name through the API.</summary>

@@ -59,7 +59,17 @@ public sealed class ContactImporter(
         {
             if (job.DroppedIndexes.Count > 0)
             {
-                await RebuildIndexesAsync(db, job, CancellationToken.None);
+                try
+                {
+                    await RebuildIndexesAsync(db, job, CancellationToken.None);
+                }
+                catch (Exception ex)
+                {
+                    // The definitions stay in the job: the next start of the service builds what is missing.
+                    logger.LogError(ex, "Import {ImportId} could not rebuild the contacts indexes", job.Id);
+                    job.Status = ImportStatus.Failed;
+                    job.FailureReason = "The rows are stored but the search indexes could not be rebuilt; they are rebuilt at the next start of the service.";
+                }
             }
         }
         job.FinishedAt = DateTimeOffset.UtcNow;
@@ -201,8 +211,9 @@ public sealed class ContactImporter(
     private async Task RebuildIndexesAsync(ContactsDbContext db, ImportJob job, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        await using var dataSource = NpgsqlDataSource.Create(db.Database.GetConnectionString()!);
-        await ImportIndexes.RebuildAsync(dataSource, job.DroppedIndexes, ct);
+        // A clone keeps the password, which the connection string read back from an opened connection no longer has.
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await ImportIndexes.RebuildAsync(() => (NpgsqlConnection)((ICloneable)connection).Clone(), job.DroppedIndexes, ct);
         job.DroppedIndexes = [];
         await SaveStateAsync(db, job, ct);
         logger.LogInformation("Import {ImportId} rebuilt the contacts indexes in {Seconds:0.0} s", job.Id, clock.Elapsed.TotalSeconds);

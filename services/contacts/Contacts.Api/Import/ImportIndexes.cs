@@ -36,12 +36,14 @@ public static class ImportIndexes
     }
 
     /// <summary>Builds the indexes two at a time (one per core here), each with a generous maintenance_work_mem.</summary>
-    public static async Task RebuildAsync(NpgsqlDataSource dataSource, IReadOnlyList<string> definitions, CancellationToken ct)
+    /// <param name="connect">Opens another connection like the service's (each worker builds on its own).</param>
+    public static async Task RebuildAsync(Func<NpgsqlConnection> connect, IReadOnlyList<string> definitions, CancellationToken ct)
     {
         var pending = new Queue<string>(definitions.OrderByDescending(d => d.Contains("USING gin", StringComparison.Ordinal)));
         async Task Worker()
         {
-            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var connection = connect();
+            await connection.OpenAsync(ct);
             await using (var settings = new NpgsqlCommand("SET maintenance_work_mem = '256MB'", connection))
             {
                 await settings.ExecuteNonQueryAsync(ct);
@@ -63,8 +65,9 @@ public static class ImportIndexes
         }
         await Task.WhenAll(Worker(), Worker());
         // VACUUM as well: it marks the new pages all-visible, which the index-only name searches need.
-        await using var analyze = dataSource.CreateCommand("VACUUM ANALYZE contacts");
-        analyze.CommandTimeout = 0;
+        await using var vacuum = connect();
+        await vacuum.OpenAsync(ct);
+        await using var analyze = new NpgsqlCommand("VACUUM ANALYZE contacts", vacuum) { CommandTimeout = 0 };
         await analyze.ExecuteNonQueryAsync(ct);
     }
 
