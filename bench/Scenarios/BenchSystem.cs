@@ -99,7 +99,8 @@ public sealed record BenchOptions(int Rounds, int Seconds, int Connections, ILoa
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static int Option(string[] args, string name, int fallback) =>
+    /// <summary>An integer option (<c>--rows 1000</c>), or the fallback when absent or not a number; every scenario reads its options with it.</summary>
+    public static int Option(string[] args, string name, int fallback) =>
         OptionText(args, name) is { } text && int.TryParse(text, out var value) ? value : fallback;
 
     private static string? OptionText(string[] args, string name)

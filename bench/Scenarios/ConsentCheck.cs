@@ -21,9 +21,9 @@ public static class ConsentCheck
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var records = IntOption(args, "--records", 5_000_000);
-        var batch = IntOption(args, "--ids", 100_000);
-        var calls = IntOption(args, "--calls", 20);
+        var records = BenchOptions.Option(args, "--records", 5_000_000);
+        var batch = BenchOptions.Option(args, "--ids", 100_000);
+        var calls = BenchOptions.Option(args, "--calls", 20);
         var withAddresses = args.Contains("--addresses");
         await using var bench = await BenchSystem.StartAsync();
         var connectionString = bench.System.Postgres.ConnectionString(ResourceNames.ConsentDb);
@@ -163,9 +163,4 @@ public static class ConsentCheck
 
     private static double Quantile(List<double> sorted, double q) => sorted[(int)Math.Min(sorted.Count - 1, q * sorted.Count)];
 
-    private static int IntOption(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) ? value : fallback;
-    }
 }

@@ -30,8 +30,8 @@ public static class ContactsImport
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var rows = IntOption(args, "--rows", 1_000_000);
-        var extra = IntOption(args, "--extra", 100_000);
+        var rows = BenchOptions.Option(args, "--rows", 1_000_000);
+        var extra = BenchOptions.Option(args, "--extra", 100_000);
         var dir = Directory.CreateTempSubdirectory("contacts-import-");
         try
         {
@@ -225,9 +225,4 @@ public static class ContactsImport
         await command.ExecuteNonQueryAsync();
     }
 
-    private static int IntOption(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) ? value : fallback;
-    }
 }

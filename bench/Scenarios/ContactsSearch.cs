@@ -17,8 +17,8 @@ public static class ContactsSearch
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var contacts = IntOption(args, "--contacts", 1_000_000);
-        var queries = IntOption(args, "--queries", 300);
+        var contacts = BenchOptions.Option(args, "--contacts", 1_000_000);
+        var queries = BenchOptions.Option(args, "--queries", 300);
         await using var bench = await BenchSystem.StartAsync();
 
         var seeding = Stopwatch.StartNew();
@@ -114,9 +114,4 @@ public static class ContactsSearch
 
     private static double Quantile(List<double> sorted, double q) => sorted[(int)Math.Min(sorted.Count - 1, q * sorted.Count)];
 
-    private static int IntOption(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) ? value : fallback;
-    }
 }

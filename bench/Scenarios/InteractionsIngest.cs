@@ -16,9 +16,9 @@ public static class InteractionsIngest
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var rows = InteractionsSeed.IntOption(args, "--rows", 1_000_000);
-        var contacts = InteractionsSeed.IntOption(args, "--contacts", 10_000);
-        var rounds = InteractionsSeed.IntOption(args, "--rounds", 3);
+        var rows = BenchOptions.Option(args, "--rows", 1_000_000);
+        var contacts = BenchOptions.Option(args, "--contacts", 10_000);
+        var rounds = BenchOptions.Option(args, "--rounds", 3);
         await using var bench = await BenchSystem.StartAsync();
         await InteractionsSeed.SeedContactsAsync(bench.System.Postgres.ConnectionString(ResourceNames.ContactsDb), contacts);
 

@@ -64,11 +64,6 @@ public static class InteractionsSeed
 
     public static double Quantile(List<double> sorted, double q) => sorted[(int)Math.Min(sorted.Count - 1, q * sorted.Count)];
 
-    public static int IntOption(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) ? value : fallback;
-    }
 
     /// <summary>Resident memory of a process in MiB, from /proc (Linux).</summary>
     public static double ResidentMiB(int processId)

@@ -18,10 +18,10 @@ public static class PurchaseStatsScenario
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var orders = InteractionsSeed.IntOption(args, "--orders", 5_000_000);
-        var contacts = InteractionsSeed.IntOption(args, "--contacts", 500_000);
-        var batch = InteractionsSeed.IntOption(args, "--batch", 10_000);
-        var calls = InteractionsSeed.IntOption(args, "--calls", 50);
+        var orders = BenchOptions.Option(args, "--orders", 5_000_000);
+        var contacts = BenchOptions.Option(args, "--contacts", 500_000);
+        var batch = BenchOptions.Option(args, "--batch", 10_000);
+        var calls = BenchOptions.Option(args, "--calls", 50);
         await using var bench = await BenchSystem.StartAsync();
         var interactionsDb = bench.System.Postgres.ConnectionString(ResourceNames.InteractionsDb);
 

@@ -15,10 +15,10 @@ public static class Timeline
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var history = InteractionsSeed.IntOption(args, "--history", 10_000);
-        var orders = InteractionsSeed.IntOption(args, "--orders", 1_000_000);
-        var contacts = InteractionsSeed.IntOption(args, "--contacts", 100_000);
-        var queries = InteractionsSeed.IntOption(args, "--queries", 300);
+        var history = BenchOptions.Option(args, "--history", 10_000);
+        var orders = BenchOptions.Option(args, "--orders", 1_000_000);
+        var contacts = BenchOptions.Option(args, "--contacts", 100_000);
+        var queries = BenchOptions.Option(args, "--queries", 300);
         await using var bench = await BenchSystem.StartAsync();
         var interactionsDb = bench.System.Postgres.ConnectionString(ResourceNames.InteractionsDb);
 
