@@ -46,14 +46,7 @@ public static class ContactQueries
         }
         if (filter.OwnerId is { } owner) where.Append(" AND owner_id = ").Append(Parameter(owner));
         if (filter.Team is { } team) where.Append(" AND team = ").Append(Parameter(team));
-        if (ContactAccess.IsRestrictedToTeam(user))
-        {
-            var subject = user.FindFirst(ClaimNames.Subject)?.Value ?? "";
-            var userTeam = user.FindFirst(ClaimNames.Team)?.Value;
-            where.Append(" AND (owner_id = ").Append(Parameter(subject));
-            if (userTeam is not null) where.Append(" OR team = ").Append(Parameter(userTeam));
-            where.Append(')');
-        }
+        AppendVisibility(where, user, Parameter);
         return (where.ToString(), parameters);
     }
 
@@ -141,14 +134,21 @@ public static class ContactQueries
         {
             sql.Append(" AND id > ").Append(Parameter(cursor));
         }
-        if (ContactAccess.IsRestrictedToTeam(user))
-        {
-            sql.Append(" AND (owner_id = ").Append(Parameter(user.FindFirst(ClaimNames.Subject)?.Value ?? ""));
-            if (user.FindFirst(ClaimNames.Team)?.Value is { } team) sql.Append(" OR team = ").Append(Parameter(team));
-            sql.Append(')');
-        }
+        AppendVisibility(sql, user, Parameter);
         sql.Append(" ORDER BY id LIMIT ").Append(Parameter(take)).Append(')');
         return db.Contacts.FromSqlRaw(sql.ToString(), [.. parameters]);
+    }
+
+    /// <summary><see cref="ContactAccess.VisibleTo"/> in SQL: a sales manager's own contacts and their team's.</summary>
+    private static void AppendVisibility(StringBuilder sql, ClaimsPrincipal user, Func<object, string> parameter)
+    {
+        if (!ContactAccess.IsRestrictedToTeam(user))
+        {
+            return;
+        }
+        sql.Append(" AND (owner_id = ").Append(parameter(user.FindFirst(ClaimNames.Subject)?.Value ?? ""));
+        if (user.FindFirst(ClaimNames.Team)?.Value is { } team) sql.Append(" OR team = ").Append(parameter(team));
+        sql.Append(')');
     }
 
     public static IQueryable<Contact> AfterById(IQueryable<Contact> query, ContactCursor? cursor) =>
