@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using CustomerBase.ServiceDefaults.Security;
 using Microsoft.Net.Http.Headers;
 
 namespace CustomerBase.ServiceDefaults;
@@ -12,7 +13,9 @@ public static class GrpcClientExtensions
     /// A typed gRPC client for another service's <c>grpc</c> endpoint, found through service discovery
     /// (<c>services__{service}__grpc__0</c>). The HTTP resilience defaults are removed: their 30 s total timeout
     /// would cut long server streams, and gRPC status codes are the caller's to interpret.
-    /// The caller's bearer token goes along, so the called service applies the same user's permissions.
+    /// The caller's bearer token goes along, so the called service applies the same user's permissions; a call made
+    /// outside any request (background work) carries the service's own account token, if it declared one with
+    /// <see cref="Security.ServiceAccountExtensions.AddServiceAccount"/>.
     /// </summary>
     /// <param name="name">
     /// A name for the client when one client type talks to several services (resolve it with
@@ -34,16 +37,30 @@ public static class GrpcClientExtensions
     }
 }
 
-/// <summary>Copies the incoming request's <c>Authorization</c> header onto a call to another service.</summary>
-internal sealed class ForwardBearerTokenHandler(IHttpContextAccessor accessor) : DelegatingHandler
+/// <summary>
+/// Copies the incoming request's <c>Authorization</c> header onto a call to another service; outside any request, puts
+/// the service account's token there. A request without a token (a public route) never borrows the service's account.
+/// </summary>
+internal sealed class ForwardBearerTokenHandler(IHttpContextAccessor accessor, IServiceProvider services) : DelegatingHandler
 {
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var authorization = accessor.HttpContext?.Request.Headers[HeaderNames.Authorization].ToString();
-        if (!string.IsNullOrEmpty(authorization) && request.Headers.Authorization is null)
+        if (request.Headers.Authorization is null)
         {
-            request.Headers.TryAddWithoutValidation(HeaderNames.Authorization, authorization);
+            var context = accessor.HttpContext;
+            if (context is not null)
+            {
+                var authorization = context.Request.Headers[HeaderNames.Authorization].ToString();
+                if (!string.IsNullOrEmpty(authorization))
+                {
+                    request.Headers.TryAddWithoutValidation(HeaderNames.Authorization, authorization);
+                }
+            }
+            else if (services.GetService<ServiceAccountTokens>() is { } account)
+            {
+                request.Headers.Authorization = new("Bearer", await account.GetAsync(cancellationToken));
+            }
         }
-        return base.SendAsync(request, cancellationToken);
+        return await base.SendAsync(request, cancellationToken);
     }
 }

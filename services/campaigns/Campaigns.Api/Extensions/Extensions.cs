@@ -4,6 +4,7 @@ using CustomerBase.Consent.Contracts.Grpc;
 using CustomerBase.Messaging;
 using CustomerBase.Segmentation.Contracts.Grpc;
 using CustomerBase.ServiceDefaults;
+using CustomerBase.ServiceDefaults.Security;
 
 namespace CustomerBase.Campaigns.Extensions;
 
@@ -14,6 +15,8 @@ public static class Extensions
         builder.AddMessaging<CampaignsDbContext>(ResourceNames.Campaigns, bus => bus.AddConsumer<IntegrationEvents.ErasureRequestedConsumer>());
         builder.Services.AddGrpc();
         builder.AddServiceDatabase<CampaignsDbContext>(ResourceNames.CampaignsDb);
+        // Scheduled launches and triggers run with no user behind them: they read audiences, consent and contact cards as campaigns itself.
+        builder.AddServiceAccount(ResourceNames.Campaigns, Permissions.SegmentsRead, Permissions.ConsentRead, Permissions.ContactsRead, Permissions.InteractionsRead);
 
         builder.Services.AddServiceGrpcClient<Audience.AudienceClient>(ResourceNames.Segmentation);
         builder.Services.AddServiceGrpcClient<ConsentCheck.ConsentCheckClient>(ResourceNames.Consent);
