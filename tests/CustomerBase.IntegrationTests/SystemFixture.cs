@@ -47,11 +47,16 @@ public sealed class SystemFixture : IAsyncLifetime
                 ["ContactsOptions__DefaultPhoneRegion"] = "PL",
                 ["ContactsOptions__Export__MaxRowsPerUserPerDay"] = ExportRowsPerDay.ToString(),
                 [$"ContactsOptions__BulkAccess__PerRole__{Roles.Support}"] = SupportReadsPerHour.ToString(),
+                // Consent checks of marketing by e-mail are answered from memory, every other slice in SQL: the
+                // property test checks both paths against the same reference model.
+                ["Consent__CheckCache__Slices__0"] = CachedConsentSlice,
             },
             Report = line => Console.WriteLine($"[system] {line}"),
         }), created: Dashboard.Show);
         Gateway = ClientFor(Roles.Administrator);
     }
+
+    public const string CachedConsentSlice = "marketing/email";
 
     /// <summary>
     /// A client of the gateway carrying a token of the development issuer for a new subject (so a test's requests

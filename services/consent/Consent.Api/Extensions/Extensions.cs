@@ -8,6 +8,7 @@ using CustomerBase.Consent.Infrastructure;
 using CustomerBase.Consent.Model;
 using CustomerBase.Messaging;
 using CustomerBase.ServiceDefaults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CustomerBase.Consent.Extensions;
@@ -35,6 +36,10 @@ public static class Extensions
         builder.Services.AddSingleton(s => UnsubscribeToken.FromBase64Key(s.GetRequiredService<IOptions<ConsentKeys>>().Value.UnsubscribeKey));
         builder.Services.AddScoped<ConsentLedger>();
         builder.Services.AddScoped<ConsentChecker>();
+        builder.Services.AddOptions<ConsentCheckCacheOptions>().BindConfiguration(ConsentCheckCacheOptions.Section);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ConsentStateCache>();
+        builder.Services.AddHostedService<ConsentStateTombstonePruner>();
 
         builder.Services.AddOptions<PersonalDataOptions>().BindConfiguration(PersonalDataOptions.Section)
             .PostConfigure<IConfiguration>((options, configuration) => options.Services =

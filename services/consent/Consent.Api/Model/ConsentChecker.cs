@@ -9,11 +9,11 @@ namespace CustomerBase.Consent.Model;
 
 /// <summary>
 /// Decides for a batch of contacts whether they may be processed for a purpose on a channel at a moment.
-/// One indexed join of the ids (an unnested array) with the current-state table answers a batch of 100,000; only
-/// contacts whose state changed after the moment asked about are replayed from the ledger. No cache: the state
-/// table is written in the ledger's transaction, so the next check after a withdrawal already sees it (ADR 0009).
+/// The current states come from <see cref="ConsentStateCache"/> (caught up with the database before every check, so
+/// never stale: ADR 0020), or, for a slice too large to hold, from one index probe per id in the current-state table
+/// (ADR 0009); only contacts whose state changed after the moment asked about are replayed from the ledger.
 /// </summary>
-public sealed class ConsentChecker(ConsentDbContext db, AddressHasher hasher, IOptions<ConsentPolicy> policy)
+public sealed class ConsentChecker(ConsentDbContext db, AddressHasher hasher, ConsentStateCache cache, IOptions<ConsentPolicy> policy)
 {
     public async Task<IReadOnlyList<ConsentDecision>> CheckAsync(
         IReadOnlyList<Guid> contactIds, string purpose, string channel, DateTimeOffset at,
@@ -25,7 +25,7 @@ public sealed class ConsentChecker(ConsentDbContext db, AddressHasher hasher, IO
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            var states = await CurrentStatesAsync(connection, ids, purpose, channel, ct);
+            var states = await cache.TryReadAsync(connection, ids, purpose, channel, ct) ?? await CurrentStatesAsync(connection, ids, purpose, channel, ct);
             var changedSince = states.Values.Where(s => s.ChangedAt > at).Select(s => s.ContactId).ToArray();
             if (changedSince.Length > 0)
             {
