@@ -45,6 +45,9 @@ public sealed class SystemFixture : IAsyncLifetime
                 ["RateLimiting__Window"] = RateLimitWindow.ToString(),
                 ["ContactsOptions__Import__MaxFileBytes"] = ImportLimitBytes.ToString(),
                 ["ContactsOptions__DefaultPhoneRegion"] = "PL",
+                // A bulk load whatever the base already holds (other tests' contacts), but only for the bulk-load tests' files.
+                ["ContactsOptions__Import__BulkLoadMinRows"] = BulkLoadMinRows.ToString(),
+                ["ContactsOptions__Import__BulkLoadMaxExistingShare"] = "1000",
                 ["ContactsOptions__Export__MaxRowsPerUserPerDay"] = ExportRowsPerDay.ToString(),
                 [$"ContactsOptions__BulkAccess__PerRole__{Roles.Support}"] = SupportReadsPerHour.ToString(),
                 // Consent checks of marketing by e-mail are answered from memory, every other slice in SQL: the
@@ -57,6 +60,7 @@ public sealed class SystemFixture : IAsyncLifetime
     }
 
     public const string CachedConsentSlice = "marketing/email";
+    public const int BulkLoadMinRows = 20_000;
 
     /// <summary>
     /// A client of the gateway carrying a token of the development issuer for a new subject (so a test's requests

@@ -3,8 +3,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using CustomerBase.ServiceDefaults;
 using CustomerBase.ServiceDefaults.Security;
 using MiniExcelLibs;
+using Npgsql;
 
 namespace CustomerBase.IntegrationTests.Contacts;
 
@@ -183,6 +185,71 @@ public sealed class ImportTests(SystemFixture fixture)
         var job = await ImportAsync("Foo,Bar\n1,2\n");
         Assert.Equal("failed", job.GetProperty("status").GetString());
         Assert.False(string.IsNullOrEmpty(job.GetProperty("failureReason").GetString()));
+    }
+
+    [Fact]
+    public async Task A_large_file_into_a_small_base_is_bulk_loaded_and_every_index_is_back_afterwards()
+    {
+        var indexesBefore = await ContactIndexesAsync();
+        var (csv, good, bad) = LargeFile(Unique(), out var run);
+
+        var job = await ImportAsync(csv);
+
+        Assert.Equal("completed", job.GetProperty("status").GetString());
+        Assert.True(job.GetProperty("bulkLoad").GetBoolean());
+        Assert.Equal((good, bad), (job.GetProperty("created").GetInt64(), job.GetProperty("failed").GetInt64()));
+        Assert.Equal(indexesBefore, await ContactIndexesAsync());
+        var found = await _api.GetFromJsonAsync<JsonElement>($"/api/contacts?email=bulk{good - 1}.{run}@example.com", Ct);
+        Assert.Equal($"Bulk{good - 1}", found.GetProperty("items")[0].GetProperty("firstName").GetString());
+    }
+
+    [Fact]
+    public async Task While_another_replica_bulk_loads_a_large_file_is_imported_the_ordinary_way()
+    {
+        // The advisory lock a bulk load holds (ImportLease.BulkLoadKey), taken here as another replica would.
+        await using var otherReplica = new NpgsqlConnection(fixture.System.Postgres.ConnectionString(ResourceNames.ContactsDb));
+        await otherReplica.OpenAsync(Ct);
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", otherReplica))
+        {
+            take.Parameters.AddWithValue("key", 0x436F_6E74_6163_7401L);
+            await take.ExecuteNonQueryAsync(Ct);
+        }
+        var (csv, good, bad) = LargeFile(Unique(), out _);
+
+        var job = await ImportAsync(csv);
+
+        Assert.Equal("completed", job.GetProperty("status").GetString());
+        Assert.False(job.GetProperty("bulkLoad").GetBoolean());
+        Assert.Equal((good, bad), (job.GetProperty("created").GetInt64(), job.GetProperty("failed").GetInt64()));
+    }
+
+    /// <summary>Past the fixture's bulk-load threshold, with one bad e-mail in a hundred rows.</summary>
+    private static (string Csv, long Good, long Bad) LargeFile(string unique, out string run)
+    {
+        run = unique;
+        var csv = new StringBuilder("First name,Last name,E-mail\n");
+        long bad = 0;
+        for (var i = 0; i < SystemFixture.BulkLoadMinRows + 5_000; i++)
+        {
+            var broken = i % 100 == 50;
+            bad += broken ? 1 : 0;
+            csv.Append($"Bulk{i - bad},{run},{(broken ? "not-an-address" : $"bulk{i - bad}.{run}@example.com")}\n");
+        }
+        return (csv.ToString(), SystemFixture.BulkLoadMinRows + 5_000 - bad, bad);
+    }
+
+    private async Task<List<string>> ContactIndexesAsync()
+    {
+        await using var connection = new NpgsqlConnection(fixture.System.Postgres.ConnectionString(ResourceNames.ContactsDb));
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand("SELECT indexdef FROM pg_indexes WHERE tablename = 'contacts' ORDER BY 1", connection);
+        var definitions = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct))
+        {
+            definitions.Add(reader.GetString(0));
+        }
+        return definitions;
     }
 
     private static string Digits(string run) => ((Math.Abs(run.GetHashCode()) % 900) + 100).ToString();

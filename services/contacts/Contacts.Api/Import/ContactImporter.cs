@@ -25,21 +25,26 @@ public sealed class ContactImporter(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ContactsDbContext>();
-        var job = await db.ImportJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, ct);
-        if (job is not { Status: ImportStatus.Queued })
+        var path = ImportUploads.PathOf(Options, jobId);
+        if (!File.Exists(path))
+        {
+            return; // uploaded to another replica (the upload folder is not shared): that replica runs it
+        }
+        await using var lease = await ImportLease.TryTakeAsync(() => CloneConnection(db), jobId, ct);
+        // Claimed in one statement: of two replicas that both found the job queued, one starts it.
+        var startedAt = DateTimeOffset.UtcNow;
+        if (lease is null || await db.ImportJobs.Where(j => j.Id == jobId && j.Status == ImportStatus.Queued)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, ImportStatus.Running).SetProperty(j => j.StartedAt, startedAt), ct) == 0)
         {
             return;
         }
-        var path = ImportUploads.PathOf(Options, jobId);
+        var job = await db.ImportJobs.AsNoTracking().FirstAsync(j => j.Id == jobId, ct);
         var clock = Stopwatch.StartNew();
-        job.Status = ImportStatus.Running;
-        job.StartedAt = DateTimeOffset.UtcNow;
-        await SaveStateAsync(db, job, ct);
         logger.LogInformation("Import {ImportId} started ({Format}, {Bytes} bytes)", job.Id, job.Format, job.FileBytes);
 
         try
         {
-            await ImportAsync(db, job, path, ct);
+            await ImportAsync(db, job, lease, path, ct);
             job.Status = ImportStatus.Completed;
         }
         catch (Exception ex) when (ex is InvalidDataException or FormatException or Sylvan.Data.Csv.CsvFormatException or DecoderFallbackException
@@ -79,13 +84,21 @@ public sealed class ContactImporter(
             job.Id, job.Status, clock.Elapsed.TotalSeconds, job.RowsRead, job.Created, job.Updated, job.Failed);
     }
 
-    /// <summary>Rebuilds indexes a crashed bulk load left dropped (called at start-up).</summary>
+    /// <summary>
+    /// Closes the jobs a crash interrupted and rebuilds the indexes a crashed bulk load left dropped (called at
+    /// start-up). A job another replica is still running holds its lease and is left alone.
+    /// </summary>
     public async Task RepairAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ContactsDbContext>();
         foreach (var job in await db.ImportJobs.AsNoTracking().Where(j => j.Status == ImportStatus.Running).ToListAsync(ct))
         {
+            await using var lease = await ImportLease.TryTakeAsync(() => CloneConnection(db), job.Id, ct);
+            if (lease is null)
+            {
+                continue;
+            }
             if (job.DroppedIndexes.Count > 0)
             {
                 await RebuildIndexesAsync(db, job, ct);
@@ -98,7 +111,7 @@ public sealed class ContactImporter(
         }
     }
 
-    private async Task ImportAsync(ContactsDbContext db, ImportJob job, string path, CancellationToken ct)
+    private async Task ImportAsync(ContactsDbContext db, ImportJob job, ImportLease lease, string path, CancellationToken ct)
     {
         using var reader = ImportFileReader.Open(path, job.Format, job.Settings);
         var plan = ImportColumnPlan.For(reader.Headers, job.Settings.Mapping, customFields);
@@ -125,7 +138,7 @@ public sealed class ContactImporter(
         {
             await foreach (var batch in batches.Reader.ReadAllAsync(ct))
             {
-                writer ??= await StartWritingAsync(db, job, keys, batch, ct);
+                writer ??= await StartWritingAsync(db, job, lease, keys, batch, ct);
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 var updated = await writer.WriteAsync(db, batch, ct);
                 await transaction.CommitAsync(ct);
@@ -145,7 +158,7 @@ public sealed class ContactImporter(
     }
 
     /// <summary>Decides, on the first batch, whether this is a bulk load: then drops the secondary indexes and loads the base's keys.</summary>
-    private async Task<ImportBatchWriter> StartWritingAsync(ContactsDbContext db, ImportJob job, ImportKeys keys, ImportBatch first, CancellationToken ct)
+    private async Task<ImportBatchWriter> StartWritingAsync(ContactsDbContext db, ImportJob job, ImportLease lease, ImportKeys keys, ImportBatch first, CancellationToken ct)
     {
         var rowsSoFar = Math.Max(1, first.RowsRead);
         var estimatedRows = first.BytesRead >= job.FileBytes ? rowsSoFar : job.FileBytes * rowsSoFar / Math.Max(1, first.BytesRead);
@@ -153,10 +166,12 @@ public sealed class ContactImporter(
         if (estimatedRows >= Options.BulkLoadMinRows)
         {
             var existing = await db.Contacts.LongCountAsync(ct);
-            bulk = existing < estimatedRows * Options.BulkLoadMaxExistingShare;
+            // Only one bulk load at a time, across replicas: a second would rebuild indexes while the first loads.
+            bulk = existing < estimatedRows * Options.BulkLoadMaxExistingShare && await lease.TryTakeBulkLoadAsync(ct);
         }
         if (bulk)
         {
+            job.BulkLoad = true;
             var connection = (NpgsqlConnection)db.Database.GetDbConnection();
             job.DroppedIndexes = await ImportIndexes.SecondaryDefinitionsAsync(connection, ct);
             await SaveStateAsync(db, job, ct); // recorded first, so a crash in between is repaired at the next start
@@ -211,13 +226,14 @@ public sealed class ContactImporter(
     private async Task RebuildIndexesAsync(ContactsDbContext db, ImportJob job, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        // A clone keeps the password, which the connection string read back from an opened connection no longer has.
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await ImportIndexes.RebuildAsync(() => (NpgsqlConnection)((ICloneable)connection).Clone(), job.DroppedIndexes, ct);
+        await ImportIndexes.RebuildAsync(() => CloneConnection(db), job.DroppedIndexes, ct);
         job.DroppedIndexes = [];
         await SaveStateAsync(db, job, ct);
         logger.LogInformation("Import {ImportId} rebuilt the contacts indexes in {Seconds:0.0} s", job.Id, clock.Elapsed.TotalSeconds);
     }
+
+    /// <summary>A new connection like the context's. A clone keeps the password, which the connection string read back from an opened connection no longer has.</summary>
+    private static NpgsqlConnection CloneConnection(ContactsDbContext db) => (NpgsqlConnection)((ICloneable)db.Database.GetDbConnection()).Clone();
 
     private static Task SaveStateAsync(ContactsDbContext db, ImportJob job, CancellationToken ct) =>
         db.ImportJobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s
@@ -227,5 +243,6 @@ public sealed class ContactImporter(
             .SetProperty(j => j.FailureReason, job.FailureReason)
             .SetProperty(j => j.Columns, job.Columns)
             .SetProperty(j => j.IgnoredColumns, job.IgnoredColumns)
-            .SetProperty(j => j.DroppedIndexes, job.DroppedIndexes), ct);
+            .SetProperty(j => j.DroppedIndexes, job.DroppedIndexes)
+            .SetProperty(j => j.BulkLoad, job.BulkLoad), ct);
 }

@@ -42,6 +42,9 @@ public sealed class ImportJob
     /// </summary>
     public List<string> DroppedIndexes { get; set; } = [];
 
+    /// <summary>Whether the import ran as a bulk load (a large file into a small base; ADR 13).</summary>
+    public bool BulkLoad { get; set; }
+
     public int Percent => Status == ImportStatus.Completed ? 100 : FileBytes == 0 ? 0 : (int)Math.Min(99, BytesRead * 100 / FileBytes);
 }
 

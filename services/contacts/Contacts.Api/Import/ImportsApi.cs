@@ -222,10 +222,10 @@ public static class ImportsApi
 public sealed record ImportJobResponse(
     Guid Id, string Status, string? FileName, string Format, long FileBytes, long RowsRead, long Created, long Updated, long Unchanged, long Failed,
     int Percent, IReadOnlyDictionary<string, string> Columns, IReadOnlyList<string> IgnoredColumns, DateTimeOffset CreatedAt,
-    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? FailureReason, string Errors)
+    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? FailureReason, bool BulkLoad, string Errors)
 {
     public static ImportJobResponse Of(ImportJob job) => new(
         job.Id, job.Status.ToString().ToLowerInvariant(), job.FileName, job.Format, job.FileBytes, job.RowsRead, job.Created, job.Updated,
         job.Unchanged, job.Failed, job.Percent, job.Columns, job.IgnoredColumns, job.CreatedAt, job.StartedAt, job.FinishedAt,
-        job.FailureReason, $"/api/contacts/imports/{job.Id}/errors");
+        job.FailureReason, job.BulkLoad, $"/api/contacts/imports/{job.Id}/errors");
 }

@@ -265,6 +265,10 @@ namespace CustomerBase.Contacts.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<bool>("BulkLoad")
+                        .HasColumnType("boolean")
+                        .HasColumnName("bulk_load");
+
                     b.Property<long>("BytesRead")
                         .HasColumnType("bigint")
                         .HasColumnName("bytes_read");
