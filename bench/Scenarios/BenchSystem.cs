@@ -45,6 +45,8 @@ public sealed class BenchSystem : IAsyncDisposable
             {
                 ["Logging__LogLevel__Default"] = "Warning",
                 ["RateLimiting__PermitsPerWindow"] = int.MaxValue.ToString(CultureInfo.InvariantCulture),
+                // The generated customer lists are Polish: national and 0048-prefixed numbers are read as a Polish business would.
+                ["ContactsOptions__DefaultPhoneRegion"] = "PL",
             },
         };
         var system = await CustomerBaseSystem.StartAsync(dashboard?.SendTelemetryHere(options) ?? options, created: dashboard is null ? null : dashboard.Show);

@@ -47,14 +47,14 @@ public static class ContactsImport
             // Phase 1: into an empty base.
             var ceilingEmpty = await CopyCeilingAsync(connectionString, first, filledFromContacts: false);
             var (importSeconds, job) = await ImportAsync(bench, first);
-            await EnsureSearchableAsync(bench, firstProbe);
+            await EnsureSearchableAsync(bench, firstProbe, job);
             var contactsPid = bench.System.Service(ResourceNames.Contacts).ProcessId;
             var peak1 = PeakMemoryMb(contactsPid);
 
             // Phase 2: into the base phase 1 left (normal mode: indexes maintained row by row).
             var ceilingFull = await CopyCeilingAsync(connectionString, second, filledFromContacts: true);
             var (importSeconds2, job2) = await ImportAsync(bench, second);
-            await EnsureSearchableAsync(bench, secondProbe);
+            await EnsureSearchableAsync(bench, secondProbe, job2);
             var peak2 = PeakMemoryMb(contactsPid);
 
             Console.WriteLine();
@@ -102,12 +102,15 @@ public static class ContactsImport
     }
 
     /// <summary>A good row of the file is found by e-mail, phone and name through the API.</summary>
-    private static async Task EnsureSearchableAsync(BenchSystem bench, int i)
+    private static async Task EnsureSearchableAsync(BenchSystem bench, int i, JsonElement job)
     {
         foreach (var query in new[] { $"email={Uri.EscapeDataString(Email(i))}", $"phone=%2B{Phone(i)[1..]}", $"q={Uri.EscapeDataString(LastName(i))}" })
         {
             var page = JsonDocument.Parse(await bench.Http.GetStringAsync($"/api/contacts?{query}")).RootElement;
-            if (page.GetProperty("items").GetArrayLength() == 0) throw new InvalidOperationException($"not searchable: {query}");
+            if (page.GetProperty("items").GetArrayLength() == 0) {
+                var errors = (await bench.Http.GetStringAsync(job.GetProperty("errors").GetString())).Split('\n').Take(6);
+                throw new InvalidOperationException($"not searchable: {query}; job: {job}; first errors:\n{string.Join('\n', errors)}");
+            }
         }
     }
 
