@@ -22,11 +22,13 @@ public sealed class BulkAccessTests(SystemFixture fixture)
         var subject = $"support-{Guid.NewGuid():N}";
         var reader = fixture.ClientFor(Roles.Support, subject: subject);
 
-        // Reads are counted asynchronously (every 250 ms), so the block lands a little after the threshold is crossed.
-        foreach (var id in ids)
+        // Reads are counted asynchronously (every 250 ms), so the block lands a little after the threshold is crossed:
+        // reads up to it must succeed, those past it may already be refused.
+        for (var i = 0; i < ids.Count; i++)
         {
-            using var read = await reader.GetAsync($"/api/contacts/{id}", Ct);
-            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            using var read = await reader.GetAsync($"/api/contacts/{ids[i]}", Ct);
+            Assert.True(read.StatusCode == HttpStatusCode.OK || (i >= SystemFixture.SupportReadsPerHour && read.StatusCode == HttpStatusCode.Forbidden),
+                $"read {i + 1}: {(int)read.StatusCode}");
         }
         var blocked = await Eventually.Until(() => reader.GetAsync($"/api/contacts/{ids[0]}", Ct), r => r.StatusCode == HttpStatusCode.Forbidden,
             what: "the reader is blocked");

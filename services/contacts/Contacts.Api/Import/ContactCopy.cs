@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Text.Json;
 using CustomerBase.Contacts.Model;
 using Npgsql;
@@ -53,7 +54,7 @@ public static class ContactCopy
         Text(copy, c.MiddleNameKey);
         Text(copy, c.LastNameKey);
         copy.Write(c.EmailKeys, NpgsqlDbType.Array | NpgsqlDbType.Text);
-        copy.Write(JsonSerializer.Serialize(c.CustomFields), NpgsqlDbType.Jsonb);
+        Json(copy, c.CustomFields);
         if (c.CompanyId is { } company) copy.Write(company, NpgsqlDbType.Uuid); else copy.WriteNull();
         Text(copy, c.CompanyRole);
         if (c.WorkingHours is { } hours) Json(copy, hours); else copy.WriteNull();
@@ -65,5 +66,15 @@ public static class ContactCopy
         else copy.Write(value, NpgsqlDbType.Text);
     }
 
-    private static void Json<T>(NpgsqlBinaryImporter copy, T value) => copy.Write(JsonSerializer.Serialize(value, EfJson), NpgsqlDbType.Jsonb);
+    /// <summary>
+    /// Most imported rows leave most JSON columns empty: those are written as the constant the serializer would give,
+    /// because each serializer call costs more (its stack set up and grown) than the rest of the row's columns.
+    /// </summary>
+    private static void Json<T>(NpgsqlBinaryImporter copy, T value) => copy.Write(value switch
+    {
+        null => "null",
+        IDictionary { Count: 0 } => "{}",
+        ICollection { Count: 0 } => "[]",
+        _ => JsonSerializer.Serialize(value, EfJson),
+    }, NpgsqlDbType.Jsonb);
 }

@@ -28,14 +28,14 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
     public async Task<IReadOnlyList<Contact>> WriteAsync(ContactsDbContext db, ImportBatch batch, CancellationToken ct)
     {
         var errors = batch.Errors;
-        var found = bulkLoad ? new Dictionary<Guid, Contact>() : await FindExistingAsync(db, batch.Candidates, ct);
+        var found = bulkLoad ? await FindKnownAsync(db, batch.Candidates, ct) : await FindExistingAsync(db, batch.Candidates, ct);
         var touched = new Dictionary<Guid, Touched>();
         var now = DateTimeOffset.UtcNow;
         long unchanged = 0;
 
         foreach (var candidate in batch.Candidates)
         {
-            var target = await MatchAsync(db, candidate, touched, found, ct);
+            var target = Match(candidate, touched, found);
             if (target is null)
             {
                 if (candidate.MissingFirstName)
@@ -98,8 +98,7 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
     }
 
     /// <summary>The contact a row belongs to: one already touched in this batch, one the import created earlier, or one in the base.</summary>
-    private async Task<Contact?> MatchAsync(
-        ContactsDbContext db, ImportCandidate candidate, Dictionary<Guid, Touched> touched, Dictionary<Guid, Contact> found, CancellationToken ct)
+    private Contact? Match(ImportCandidate candidate, Dictionary<Guid, Touched> touched, Dictionary<Guid, Contact> found)
     {
         foreach (var (kind, key) in ImportKeys.Of(candidate, matchOn))
         {
@@ -112,18 +111,33 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
                 if (ImportKeys.Has(seen.Contact, kind, key)) return seen.Contact;
                 continue;
             }
-            if (!found.TryGetValue(id, out var contact))
-            {
-                // Created by an earlier batch of this import, or (bulk load) in the base before it.
-                contact = await db.Contacts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
-                if (contact is not null) found[id] = contact;
-            }
-            if (contact is not null && ImportKeys.Has(contact, kind, key))
+            // Read before the loop: from the base, including what earlier batches of this import created.
+            if (found.TryGetValue(id, out var contact) && ImportKeys.Has(contact, kind, key))
             {
                 return contact;
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// Bulk load: the contacts whose keys the job already holds (those in the base before it, and those earlier batches
+    /// created) that share a key with a row of the batch, read by primary key in one query rather than one per row.
+    /// </summary>
+    private async Task<Dictionary<Guid, Contact>> FindKnownAsync(ContactsDbContext db, List<ImportCandidate> candidates, CancellationToken ct)
+    {
+        var ids = new HashSet<Guid>();
+        foreach (var candidate in candidates)
+        {
+            foreach (var (kind, key) in ImportKeys.Of(candidate, matchOn))
+            {
+                if (keys.Find(kind, key) is { } id)
+                {
+                    ids.Add(id);
+                }
+            }
+        }
+        return ids.Count == 0 ? [] : await db.Contacts.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
     }
 
     /// <summary>

@@ -24,14 +24,17 @@ public sealed class ImportCandidate
 }
 
 /// <summary>The columns behind a candidate's values, by card field.</summary>
+/// <remarks>Lists are made on first use: a million-row import would otherwise allocate six per row, mostly for nothing.</remarks>
 public sealed class ImportSources
 {
+    private List<string>? _emails, _phones, _tags, _interests, _messengers;
+
     public Dictionary<string, string> Fields { get; } = [];
-    public List<string> Emails { get; } = [];
-    public List<string> Phones { get; } = [];
-    public List<string> Tags { get; } = [];
-    public List<string> Interests { get; } = [];
-    public List<string> Messengers { get; } = [];
+    public List<string> Emails => _emails ??= [];
+    public List<string> Phones => _phones ??= [];
+    public List<string> Tags => _tags ??= [];
+    public List<string> Interests => _interests ??= [];
+    public List<string> Messengers => _messengers ??= [];
 
     /// <summary>The column to blame for a validation error on <paramref name="key"/> (<c>emails[1]</c>, <c>addresses[0].country</c>).</summary>
     public string? ColumnFor(string key)
