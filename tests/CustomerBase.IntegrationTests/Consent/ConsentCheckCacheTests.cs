@@ -59,6 +59,20 @@ public sealed class ConsentCheckCacheTests(SystemFixture fixture)
         Assert.True(decisions[untouched].Allowed);
     }
 
+    [Fact]
+    public async Task DecisionsComeInTheOrderAskedWithEachIdAsWrittenAndOnceEach()
+    {
+        using var consent = new ConsentTestClient(fixture);
+        var (granted, unknown) = (Guid.NewGuid(), Guid.NewGuid());
+        await consent.RecordAsync(Grant(granted));
+        string[] asked = [unknown.ToString(), granted.ToString().ToUpperInvariant(), unknown.ToString("B")];
+
+        var reply = await consent.CheckRawAsync(asked, Purpose, Channel);
+
+        Assert.Equal([asked[0], asked[1]], reply.Decisions.Select(d => d.ContactId));
+        Assert.Equal([false, true], reply.Decisions.Select(d => d.Allowed));
+    }
+
     private static object Grant(Guid contactId) => new
     {
         contactId, action = "grant", purpose = Purpose, channel = Channel, legalBasis = "consent", source = "paper-form", // a web form would await double opt-in

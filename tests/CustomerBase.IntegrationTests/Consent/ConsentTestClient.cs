@@ -38,6 +38,15 @@ public sealed class ConsentTestClient(SystemFixture fixture) : IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    /// <summary>The reply as it comes, for the ids exactly as given.</summary>
+    public async Task<ConsentCheckReply> CheckRawAsync(IEnumerable<string> contactIds, string purpose, string channel)
+    {
+        var request = new ConsentCheckRequest { Purpose = purpose, Channel = channel };
+        request.ContactIds.AddRange(contactIds);
+        var headers = new Metadata { { "Authorization", "Bearer " + fixture.System.Issuer.CreateToken(Roles.Marketer) } };
+        return await new ConsentCheck.ConsentCheckClient(_channel).CheckAsync(request, headers, cancellationToken: Ct);
+    }
+
     public async Task<Dictionary<Guid, ConsentDecision>> CheckAsync(
         IEnumerable<Guid> contactIds, string purpose, string channel, DateTimeOffset? at = null, IEnumerable<(Guid, string)>? addresses = null)
     {

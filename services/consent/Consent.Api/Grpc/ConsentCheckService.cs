@@ -1,6 +1,5 @@
 using CustomerBase.Consent.Contracts.Grpc;
 using CustomerBase.Consent.Model;
-using CustomerBase.ServiceDefaults;
 using CustomerBase.ServiceDefaults.Security;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -27,7 +26,26 @@ public sealed class ConsentCheckService(ConsentChecker checker, IOptions<Consent
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"channel must be one of: {string.Join(", ", policy.Value.Channels)}."));
         }
-        var ids = GrpcArguments.ParseIds(request.ContactIds, "contact_ids", MaxBatch);
+        if (request.ContactIds.Count > MaxBatch)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"At most {MaxBatch} contact_ids per call."));
+        }
+        // Distinct ids in the order asked; each decision carries the id as the caller wrote it (no second formatting).
+        var ids = new List<Guid>(request.ContactIds.Count);
+        var texts = new List<string>(request.ContactIds.Count);
+        var seen = new HashSet<Guid>(request.ContactIds.Count);
+        for (var i = 0; i < request.ContactIds.Count; i++)
+        {
+            if (!Guid.TryParse(request.ContactIds[i], out var id))
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"contact_ids[{i}] is not a UUID."));
+            }
+            if (seen.Add(id))
+            {
+                ids.Add(id);
+                texts.Add(request.ContactIds[i]);
+            }
+        }
         var addresses = new List<(Guid, string)>(request.Addresses.Count);
         for (var i = 0; i < request.Addresses.Count; i++)
         {
@@ -40,7 +58,12 @@ public sealed class ConsentCheckService(ConsentChecker checker, IOptions<Consent
 
         var at = request.At?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow;
         var reply = new ConsentCheckReply();
-        reply.Decisions.AddRange(await checker.CheckAsync(ids, request.Purpose, request.Channel, at, addresses, context.CancellationToken));
+        var decisions = await checker.CheckAsync(ids, request.Purpose, request.Channel, at, addresses, context.CancellationToken);
+        for (var i = 0; i < decisions.Count; i++)
+        {
+            decisions[i].ContactId = texts[i];
+        }
+        reply.Decisions.AddRange(decisions);
         return reply;
     }
 }

@@ -15,17 +15,16 @@ namespace CustomerBase.Consent.Model;
 /// </summary>
 public sealed class ConsentChecker(ConsentDbContext db, AddressHasher hasher, ConsentStateCache cache, IOptions<ConsentPolicy> policy)
 {
+    /// <summary>One decision per id, in the order given (<paramref name="ids"/> must be distinct), without the contact id set.</summary>
     public async Task<IReadOnlyList<ConsentDecision>> CheckAsync(
-        IReadOnlyList<Guid> contactIds, string purpose, string channel, DateTimeOffset at,
+        IReadOnlyList<Guid> ids, string purpose, string channel, DateTimeOffset at,
         IReadOnlyList<(Guid ContactId, string Address)> addresses, CancellationToken ct)
     {
-        var ids = contactIds.Distinct().ToArray();
-        Array.Sort(ids); // Guid order is the canonical text order, which is PostgreSQL's uuid order
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            var states = await cache.TryReadAsync(connection, ids, purpose, channel, ct) ?? await CurrentStatesAsync(connection, ids, purpose, channel, ct);
+            var states = await cache.TryReadAsync(connection, ids, purpose, channel, ct) ?? await CurrentStatesAsync(connection, Sorted(ids), purpose, channel, ct);
             var changedSince = states.Values.Where(s => s.ChangedAt > at).Select(s => s.ContactId).ToArray();
             if (changedSince.Length > 0)
             {
@@ -40,7 +39,7 @@ public sealed class ConsentChecker(ConsentDbContext db, AddressHasher hasher, Co
             }
             var suppressed = await SuppressedAsync(connection, channel, at, addresses, ct);
 
-            var decisions = new List<ConsentDecision>(ids.Length);
+            var decisions = new List<ConsentDecision>(ids.Count);
             foreach (var id in ids)
             {
                 var state = states.GetValueOrDefault(id);
@@ -50,7 +49,6 @@ public sealed class ConsentChecker(ConsentDbContext db, AddressHasher hasher, Co
                 var allowed = reason == ConsentReason.Granted;
                 decisions.Add(new ConsentDecision
                 {
-                    ContactId = id.ToString(),
                     Allowed = allowed,
                     Reason = reason,
                     LegalBasis = allowed ? state!.LegalBasis ?? "" : "",
@@ -63,6 +61,14 @@ public sealed class ConsentChecker(ConsentDbContext db, AddressHasher hasher, Co
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>Guid order is the canonical text order, which is PostgreSQL's uuid order: the probes walk the index in order.</summary>
+    private static Guid[] Sorted(IReadOnlyList<Guid> ids)
+    {
+        var sorted = ids.ToArray();
+        Array.Sort(sorted);
+        return sorted;
     }
 
     private static async Task<Dictionary<Guid, ConsentState>> CurrentStatesAsync(NpgsqlConnection connection, Guid[] ids, string purpose, string channel, CancellationToken ct)
