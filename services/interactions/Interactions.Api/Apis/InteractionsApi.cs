@@ -56,15 +56,16 @@ public static class InteractionsApi
     }
 
     public static async Task<Results<Ok<InteractionResponse>, NotFound, ProblemHttpResult>> GetInteraction(
-        Guid id, InteractionsDbContext db, ContactChecker contacts, HttpContext http, CancellationToken ct)
+        Guid id, InteractionsDbContext db, ContactChecker contacts, PersonalDataAccessLog<InteractionsDbContext> access, HttpContext http, CancellationToken ct)
     {
         var interaction = await db.Interactions.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
-        return await VisibleAsync(interaction, contacts, http, ct) switch
+        switch (await VisibleAsync(interaction, contacts, http, ct))
         {
-            null => Unavailable(),
-            false => TypedResults.NotFound(),
-            true => TypedResults.Ok(InteractionResponse.From(interaction!)),
-        };
+            case null: return Unavailable();
+            case false: return TypedResults.NotFound();
+        }
+        access.Record(http.User, "interactions.read", interaction!.ContactId, 1);
+        return TypedResults.Ok(InteractionResponse.From(interaction));
     }
 
     /// <summary>A full correction: every field as in the request (the kind cannot change). A changed order status must follow the pipeline.</summary>

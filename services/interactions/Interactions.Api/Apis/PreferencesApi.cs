@@ -1,3 +1,4 @@
+using CustomerBase.Messaging;
 using CustomerBase.Interactions.Infrastructure;
 using CustomerBase.Interactions.Model;
 using CustomerBase.ServiceDefaults.Security;
@@ -40,13 +41,14 @@ public static class PreferencesApi
         """;
 
     public static async Task<Results<Ok<BuyingPreferences>, NotFound, ProblemHttpResult>> GetBuyingPreferences(
-        Guid contactId, InteractionsDbContext db, ContactChecker contacts, HttpContext http, CancellationToken ct)
+        Guid contactId, InteractionsDbContext db, ContactChecker contacts, PersonalDataAccessLog<InteractionsDbContext> access, HttpContext http, CancellationToken ct)
     {
         switch (await contacts.ExistsAsync(contactId, ContactCaller.From(http), ct))
         {
             case null: return InteractionsApi.Unavailable();
             case false: return TypedResults.NotFound();
         }
+        access.Record(http.User, "interactions.preferences", contactId, 1);
 
         var orders = await db.Database.SqlQueryRaw<OrderRow>(OrdersSql, contactId).ToListAsync(ct);
         var categories = await db.Database.SqlQueryRaw<CategoryPreference>(CategoriesSql, contactId).ToListAsync(ct);

@@ -1,3 +1,4 @@
+using CustomerBase.Messaging;
 using System.Buffers.Text;
 using System.Text;
 using CustomerBase.Interactions.Infrastructure;
@@ -33,7 +34,7 @@ public static class TimelineApi
     /// <param name="after">The <c>next</c> cursor of the previous page.</param>
     public static async Task<Results<Ok<TimelinePage>, ValidationProblem, NotFound, ProblemHttpResult>> GetTimeline(
         Guid? contactId, string? kind, DateTimeOffset? from, DateTimeOffset? to, string? q, int? limit, string? after,
-        InteractionsDbContext db, ContactChecker contacts, HttpContext http, CancellationToken ct)
+        InteractionsDbContext db, ContactChecker contacts, PersonalDataAccessLog<InteractionsDbContext> access, HttpContext http, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         if (contactId is null || contactId == Guid.Empty)
@@ -96,6 +97,7 @@ public static class TimelineApi
         var page = await query.OrderByDescending(i => i.OccurredAt).ThenByDescending(i => i.Id).Take(size + 1)
             .Select(WithoutSearchVector).ToListAsync(ct);
 
+        access.Record(http.User, "interactions.timeline", contactId, Math.Min(page.Count, size), q is null ? null : "search");
         var next = page.Count > size ? new Cursor(page[size - 1].OccurredAt, page[size - 1].Id).ToString() : null;
         return TypedResults.Ok(new TimelinePage(page.Take(size).Select(InteractionResponse.From).ToList(), next));
     }

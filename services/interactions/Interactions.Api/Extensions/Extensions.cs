@@ -12,6 +12,8 @@ public static class Extensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        // Reads of a person's timeline, interactions and preferences go to consent's audit trail.
+        builder.Services.AddPersonalDataAccessLog<InteractionsDbContext>(ResourceNames.Interactions);
         builder.AddMessaging<InteractionsDbContext>(ResourceNames.Interactions, bus =>
         {
             bus.AddConsumer<ContactMergedConsumer>();
