@@ -1,0 +1,33 @@
+using System.Security.Claims;
+using CustomerBase.Segmentation.Infrastructure;
+using CustomerBase.Segmentation.Metrics;
+using CustomerBase.Segmentation.Model;
+using CustomerBase.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerBase.Segmentation.Apis;
+
+/// <summary>Rebuild jobs: recompute every statistic, metric and segment from the stored contacts and orders, with progress.</summary>
+public static class RebuildApi
+{
+    public static IEndpointRouteBuilder MapRebuildApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("api/segments/rebuilds");
+        api.MapPost("/", StartRebuild).WithName(nameof(StartRebuild)).RequireAuthorization(Permissions.SegmentsWrite);
+        api.MapGet("/{id:guid}", GetRebuild).WithName(nameof(GetRebuild)).RequireAuthorization(Permissions.SegmentsRead);
+        return app;
+    }
+
+    public static async Task<Accepted<RebuildJob>> StartRebuild(ClaimsPrincipal user, SegmentationDbContext db, RebuildRunner runner, TimeProvider clock, CancellationToken ct)
+    {
+        var job = new RebuildJob { Id = Guid.CreateVersion7(), CreatedAt = clock.GetUtcNow(), RequestedBy = user.FindFirst(ClaimNames.Subject)?.Value };
+        db.RebuildJobs.Add(job);
+        await db.SaveChangesAsync(ct);
+        runner.Wake();
+        return TypedResults.Accepted($"/api/segments/rebuilds/{job.Id}", job);
+    }
+
+    public static async Task<Results<Ok<RebuildJob>, NotFound>> GetRebuild(Guid id, SegmentationDbContext db, CancellationToken ct) =>
+        await db.RebuildJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct) is { } job ? TypedResults.Ok(job) : TypedResults.NotFound();
+}
