@@ -21,7 +21,7 @@ public static class ContactProfileWriter
     private static readonly string UpsertSql = $"""
         INSERT INTO contact_profiles AS p (contact_id, {string.Join(", ", AttributeColumns)}, created_at, order_count, total_spent, updated_at)
         SELECT x.id, x.first_name, x.last_name, x.gender, x.birth_date, x.city, x.time_zone, x.preferred_channel, x.language,
-               coalesce(x.tags, ARRAY[]::text[]), coalesce(x.custom_fields, jsonb_build_object()), x.attributes_at, x.created_at, 0, 0, now()
+               coalesce(x.tags, ARRAY[]::text[]), x.owner_id, x.team, coalesce(x.custom_fields, jsonb_build_object()), x.attributes_at, x.created_at, 0, 0, now()
         FROM jsonb_to_recordset(@batch) AS x(id uuid, first_name text, last_name text, gender text, birth_date date, city text,
             time_zone text, preferred_channel text, language text, tags text[], owner_id text, team text, custom_fields jsonb,
             attributes_at timestamptz, created_at timestamptz)

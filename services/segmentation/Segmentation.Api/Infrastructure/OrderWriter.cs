@@ -17,18 +17,19 @@ public static class OrderWriter
         FROM jsonb_to_recordset(@batch) AS x(interaction_id uuid, contact_id uuid, ordered_at timestamptz, total numeric, status text,
             status_at timestamptz, skus text[], categories text[], amounts numeric[])
         ON CONFLICT (interaction_id) DO UPDATE SET
-            {0}
+            @@ordered_at
             status = CASE WHEN excluded.status_at >= o.status_at THEN excluded.status ELSE o.status END,
             status_at = greatest(o.status_at, excluded.status_at),
             total = excluded.total, skus = excluded.skus, categories = excluded.categories, amounts = excluded.amounts
         """;
 
     // A status change does not carry the order's time: an order first seen through one keeps the change's time until its OrderPlaced arrives.
-    private static readonly string PlacedSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, UpsertSql, "ordered_at = excluded.ordered_at,");
-    private static readonly string StatusSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, UpsertSql, "");
+    private static readonly string PlacedSql = UpsertSql.Replace("@@ordered_at", "ordered_at = excluded.ordered_at,", StringComparison.Ordinal);
+    private static readonly string StatusSql = UpsertSql.Replace("@@ordered_at", "", StringComparison.Ordinal);
 
+    /// <summary>A batch of orders as one upsert (an order listed twice is taken once: one statement cannot write a row twice).</summary>
     public static Task ApplyOrdersPlacedAsync(this SegmentationDbContext db, IReadOnlyCollection<OrderPlaced> orders, CancellationToken ct) =>
-        WriteAsync(db, PlacedSql, orders.Select(o => Row(o.InteractionId, o.ContactId, o.OrderedAt, o.Total, o.Status ?? "new", o.OrderedAt, o.Lines)), ct);
+        WriteAsync(db, PlacedSql, orders.GroupBy(o => o.InteractionId).Select(g => g.Last()).Select(o => Row(o.InteractionId, o.ContactId, o.OrderedAt, o.Total, o.Status ?? "new", o.OrderedAt, o.Lines)), ct);
 
     public static Task ApplyOrderStatusAsync(this SegmentationDbContext db, OrderStatusChanged change, CancellationToken ct) =>
         WriteAsync(db, StatusSql, [Row(change.InteractionId, change.ContactId, change.ChangedAt, change.Total, change.Status, change.ChangedAt, change.Lines)], ct);

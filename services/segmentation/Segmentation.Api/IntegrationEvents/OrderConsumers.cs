@@ -41,7 +41,7 @@ public sealed class OrdersImportedConsumer(SegmentationDbContext db, ContactChan
         var ct = context.CancellationToken;
         var ids = message.Orders.Select(o => o.ContactId).Distinct().ToList();
         await processor.LockAsync(ids, ct);
-        await Db.ApplyOrdersPlacedAsync([.. message.Orders.GroupBy(o => o.InteractionId).Select(g => g.Last())], ct);
+        await Db.ApplyOrdersPlacedAsync(message.Orders, ct);
         await processor.RefreshAsync(ids, ordersChanged: true, ct);
     }
 }
