@@ -37,8 +37,10 @@ public sealed class SegmentationDbContext(DbContextOptions<SegmentationDbContext
             profile.Property(p => p.RfmGroup).HasMaxLength(30);
             // tags @> ARRAY[...] is how rules ask for tags; without fast update each probe would scan the pending list.
             profile.HasIndex(p => p.Tags).HasMethod("gin").HasStorageParameter("fastupdate", false);
-            profile.HasIndex(p => p.LifecycleStage);
-            profile.HasIndex(p => p.LastOrderAt);
+            // No index on the columns a recomputation rewrites (statistics, stage, metrics): with room left in each page
+            // (fill factor) their updates are HOT, touching no index, so a rebuild of a million rows is not a million
+            // index insertions into every index, the GIN one included. Stage and last order are weak filters anyway.
+            profile.HasStorageParameter("fillfactor", 70);
             profile.HasIndex(p => p.BirthDate);
             profile.HasIndex(p => p.Team);
             profile.HasIndex(p => p.OwnerId);

@@ -26,6 +26,9 @@ public sealed class MetricsOptions
     /// <summary>… past this many times their own median interval since the last order.</summary>
     [Range(1, 100)] public double ChurnIntervalFactor { get; set; } = 2;
 
+    /// <summary>Slices of a rebuild or refresh computed at once (one connection and about one core each).</summary>
+    [Range(1, 16)] public int RebuildParallelism { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
     /// <summary>How often every contact's metrics (time moves stages, RFM recency, churn) and every dynamic segment are recomputed.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -11,7 +11,7 @@ namespace CustomerBase.Segmentation.Metrics;
 /// Recomputes the read model from what it stores, set-based, in steps it reports: purchase statistics from the orders
 /// (a rebuild only), the RFM boundaries, every contact's metrics (publishing stage changes), then every dynamic
 /// segment (publishing membership changes). Contacts are walked in 16 slices of the uuid space, each its own
-/// transaction, so one step never holds a million rows' locks and progress can be shown.
+/// transaction, several at once, so one step never holds a million rows' locks and progress can be shown.
 /// </summary>
 public sealed class ReadModelRecomputer(IServiceScopeFactory scopes, IOptions<MetricsOptions> options, OutboxSignal signal, TimeProvider clock)
 {
@@ -31,23 +31,17 @@ public sealed class ReadModelRecomputer(IServiceScopeFactory scopes, IOptions<Me
         var done = 0;
         if (statistics)
         {
-            for (var slice = 0; slice < Slices; slice++)
-            {
-                await progress("statistics", done, total);
-                await InTransactionAsync((db, _) => PurchaseStatsSql.RecomputeAsync(db, ContactScope.Slice(slice, Slices), ct), ct);
-                done++;
-            }
+            await progress("statistics", done, total);
+            await ForEachSliceAsync(slice => InTransactionAsync((db, _) => PurchaseStatsSql.RecomputeAsync(db, ContactScope.Slice(slice, Slices), ct), ct),
+                () => progress("statistics", Interlocked.Increment(ref done), total), ct);
         }
         var now = clock.GetUtcNow();
         await progress("rfm", done, total);
         await InTransactionAsync((db, _) => ContactMetricsSql.RecomputeRfmBoundariesAsync(db, now, ct), ct);
         done++;
-        for (var slice = 0; slice < Slices; slice++)
-        {
-            await progress("metrics", done, total);
-            await InTransactionAsync((db, _) => ContactMetricsSql.RecomputeWithOutboxAsync(db, ContactScope.Slice(slice, Slices), options.Value, now, ct), ct);
-            done++;
-        }
+        await progress("metrics", done, total);
+        await ForEachSliceAsync(slice => InTransactionAsync((db, _) => ContactMetricsSql.RecomputeWithOutboxAsync(db, ContactScope.Slice(slice, Slices), options.Value, now, ct), ct),
+            () => progress("metrics", Interlocked.Increment(ref done), total), ct);
         foreach (var segment in segments)
         {
             await progress("segments", done, total);
@@ -55,6 +49,26 @@ public sealed class ReadModelRecomputer(IServiceScopeFactory scopes, IOptions<Me
             done++;
         }
         await progress("done", done, total);
+    }
+
+    /// <summary>Slices run side by side, one database connection each (a single statement uses one core).</summary>
+    private async Task ForEachSliceAsync(Func<int, Task> step, Func<Task> stepDone, CancellationToken ct)
+    {
+        var progressLock = new SemaphoreSlim(1, 1);
+        await Parallel.ForEachAsync(Enumerable.Range(0, Slices), new ParallelOptions { MaxDegreeOfParallelism = options.Value.RebuildParallelism, CancellationToken = ct },
+            async (slice, _) =>
+            {
+                await step(slice);
+                await progressLock.WaitAsync(ct);
+                try
+                {
+                    await stepDone();
+                }
+                finally
+                {
+                    progressLock.Release();
+                }
+            });
     }
 
     private async Task InTransactionAsync(Func<SegmentationDbContext, IServiceProvider, Task> step, CancellationToken ct)

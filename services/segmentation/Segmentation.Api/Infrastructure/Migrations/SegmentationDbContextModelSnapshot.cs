@@ -257,12 +257,6 @@ namespace CustomerBase.Segmentation.Infrastructure.Migrations
                     b.HasIndex("BirthDate")
                         .HasDatabaseName("ix_contact_profiles_birth_date");
 
-                    b.HasIndex("LastOrderAt")
-                        .HasDatabaseName("ix_contact_profiles_last_order_at");
-
-                    b.HasIndex("LifecycleStage")
-                        .HasDatabaseName("ix_contact_profiles_lifecycle_stage");
-
                     b.HasIndex("OwnerId")
                         .HasDatabaseName("ix_contact_profiles_owner_id");
 
@@ -276,6 +270,8 @@ namespace CustomerBase.Segmentation.Infrastructure.Migrations
                         .HasDatabaseName("ix_contact_profiles_team");
 
                     b.ToTable("contact_profiles", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 70);
                 });
 
             modelBuilder.Entity("CustomerBase.Segmentation.Model.OrderRecord", b =>

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CustomerBase.Segmentation.Infrastructure.Migrations
 {
     [DbContext(typeof(SegmentationDbContext))]
-    [Migration("20261123181248_SegmentsAndMetrics")]
+    [Migration("20261123184725_SegmentsAndMetrics")]
     partial class SegmentsAndMetrics
     {
         /// <inheritdoc />
@@ -260,12 +260,6 @@ namespace CustomerBase.Segmentation.Infrastructure.Migrations
                     b.HasIndex("BirthDate")
                         .HasDatabaseName("ix_contact_profiles_birth_date");
 
-                    b.HasIndex("LastOrderAt")
-                        .HasDatabaseName("ix_contact_profiles_last_order_at");
-
-                    b.HasIndex("LifecycleStage")
-                        .HasDatabaseName("ix_contact_profiles_lifecycle_stage");
-
                     b.HasIndex("OwnerId")
                         .HasDatabaseName("ix_contact_profiles_owner_id");
 
@@ -279,6 +273,8 @@ namespace CustomerBase.Segmentation.Infrastructure.Migrations
                         .HasDatabaseName("ix_contact_profiles_team");
 
                     b.ToTable("contact_profiles", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 70);
                 });
 
             modelBuilder.Entity("CustomerBase.Segmentation.Model.OrderRecord", b =>

@@ -11,6 +11,10 @@ namespace CustomerBase.Segmentation.Infrastructure.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AlterTable(
+                name: "contact_profiles")
+                .Annotation("Npgsql:StorageParameter:fillfactor", 70);
+
             migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "attributes_at",
                 table: "contact_profiles",
@@ -259,16 +263,6 @@ namespace CustomerBase.Segmentation.Infrastructure.Migrations
                 column: "birth_date");
 
             migrationBuilder.CreateIndex(
-                name: "ix_contact_profiles_last_order_at",
-                table: "contact_profiles",
-                column: "last_order_at");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_contact_profiles_lifecycle_stage",
-                table: "contact_profiles",
-                column: "lifecycle_stage");
-
-            migrationBuilder.CreateIndex(
                 name: "ix_contact_profiles_owner_id",
                 table: "contact_profiles",
                 column: "owner_id");
@@ -323,14 +317,6 @@ namespace CustomerBase.Segmentation.Infrastructure.Migrations
 
             migrationBuilder.DropIndex(
                 name: "ix_contact_profiles_birth_date",
-                table: "contact_profiles");
-
-            migrationBuilder.DropIndex(
-                name: "ix_contact_profiles_last_order_at",
-                table: "contact_profiles");
-
-            migrationBuilder.DropIndex(
-                name: "ix_contact_profiles_lifecycle_stage",
                 table: "contact_profiles");
 
             migrationBuilder.DropIndex(
@@ -432,6 +418,10 @@ namespace CustomerBase.Segmentation.Infrastructure.Migrations
             migrationBuilder.DropColumn(
                 name: "top_categories",
                 table: "contact_profiles");
+
+            migrationBuilder.AlterTable(
+                name: "contact_profiles")
+                .OldAnnotation("Npgsql:StorageParameter:fillfactor", 70);
         }
     }
 }
