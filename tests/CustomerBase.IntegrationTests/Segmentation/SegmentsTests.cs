@@ -200,4 +200,40 @@ public sealed class SegmentsTests(SystemFixture fixture)
         Assert.Equal(2, analystView.GetProperty("count").GetInt64());
         Assert.Equal(JsonValueKind.Null, analystView.GetProperty("sample").ValueKind);
     }
+
+    [Fact]
+    public async Task ContactAttributesAndCustomFieldsReachRulesAndAChangeOfTagsMovesTheContactOut()
+    {
+        var tag = UniqueTag();
+        var level = "level_" + Guid.NewGuid().ToString("N")[..8];
+        using (var field = await _gateway.PutAsJsonAsync($"/api/contacts/custom-fields/{level}", new { label = "Level", type = "text" }, Ct))
+        {
+            Assert.True(field.IsSuccessStatusCode, await field.Content.ReadAsStringAsync(Ct));
+        }
+        var id = await _gateway.CreateContactAsync(new
+        {
+            firstName = "Attr", gender = "female", birthDate = "1990-05-17", language = "pl", tags = new[] { tag, "vip" },
+            customFields = new Dictionary<string, object> { [level] = "gold" },
+        });
+        await _gateway.CreateContactAsync(new { firstName = "Attr", gender = "male", tags = new[] { tag }, customFields = new Dictionary<string, object> { [level] = "silver" } });
+        var entry = await _gateway.WaitForSegmentationEntryAsync(id);
+        Assert.Equal("pl", entry!.Value.GetProperty("language").GetString());
+
+        var rule = $"\"{tag}\" in tags and \"vip\" in tags and custom.{level} = \"gold\" and gender = \"female\" and language = \"pl\" and age >= 30 and stage = \"potential\"";
+        var segment = await CreateSegmentAsync(new { name = "Gold " + tag, kind = "dynamic", rule });
+        var segmentId = segment.GetProperty("id").GetGuid();
+        Assert.Equal(1, segment.GetProperty("members").GetInt64());
+        Assert.Equal([id], await MembersAsync(segmentId));
+        Assert.True(segment.GetProperty("timeBased").GetBoolean());
+
+        // Dropping the vip tag in contacts takes the contact out of the segment, and says so once.
+        using var patched = await _gateway.PatchAsync($"/api/contacts/{id}", JsonContent.Create(new { tags = new[] { tag } }), Ct);
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        await Eventually.Until(() => MembersAsync(segmentId), m => m.Count == 0, what: "the contact leaving the segment");
+        var exited = Assert.Single(await OutboxAsync("SegmentMembershipChanged", id));
+        Assert.Equal((segmentId, 1), (exited.GetProperty("segmentId").GetGuid(), exited.GetProperty("change").GetInt32()));
+
+        var portrait = await _gateway.GetFromJsonAsync<JsonElement>($"/api/segments/{segmentId}/portrait", Ct);
+        Assert.Equal(0, portrait.GetProperty("members").GetInt64());
+    }
 }
