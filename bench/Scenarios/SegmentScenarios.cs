@@ -146,7 +146,7 @@ public static class SegmentScenarios
             INSERT INTO contact_profiles (contact_id, first_name, created_at, gender, birth_date, city, preferred_channel, tags, owner_id, team,
                                           custom_fields, order_count, total_spent, attributes_at, updated_at)
             SELECT md5('seg-contact-' || i)::uuid, 'C', now() - (i % 900) * interval '1 day', (ARRAY['female', 'male', 'other'])[1 + i % 3],
-                   date '1948-01-01' + ((i * 7919) % 22000), 'city-' || (i % 10), (ARRAY['email', 'sms', 'phone'])[1 + i % 3],
+                   date '1948-01-01' + ((i::bigint * 7919) % 22000)::int, 'city-' || (i % 10), (ARRAY['email', 'sms', 'phone'])[1 + i % 3],
                    CASE i % 10 WHEN 0 THEN ARRAY['vip'] WHEN 1 THEN ARRAY['vip', 'b2b'] WHEN 2 THEN ARRAY['newsletter'] ELSE ARRAY[]::text[] END,
                    'owner-' || (i % 50), 'team-' || (i % 5), '{}', 0, 0, now(), now()
             FROM generate_series(@from, @to) AS i
