@@ -70,12 +70,18 @@ public static class SqlCommands
     }
 
     /// <summary>
-    /// Serialises writers of the same contacts: a transaction lock per bucket of contacts (1,024 buckets, taken in
-    /// order so two batches never deadlock), held until commit. Two orders of one contact consumed at once then
-    /// compute statistics and membership one after the other, and an Entered is never published twice.
+    /// Serialises writers of the same contacts: a transaction lock per bucket of contacts (1,024 buckets: the top ten
+    /// bits of the uuid, taken in order so two writers never deadlock), held until commit. Two orders of one contact
+    /// consumed at once then compute statistics and membership one after the other, and an Entered is never published
+    /// twice. Buckets follow the uuid's order so that a rebuild's slice of the uuid space is a range of buckets.
     /// </summary>
     public static Task LockContactsAsync(this DbContext db, IReadOnlyCollection<Guid> ids, CancellationToken ct) => db.ExecuteAsync("""
         SELECT pg_advisory_xact_lock(7302, b) FROM (
-            SELECT DISTINCT hashtext(id::text) & 1023 AS b FROM unnest(@ids) AS id ORDER BY 1) AS buckets
+            SELECT DISTINCT get_byte(uuid_send(id), 0) * 4 + get_byte(uuid_send(id), 1) / 64 AS b FROM unnest(@ids) AS id ORDER BY 1) AS buckets
         """, [new NpgsqlParameter("ids", ids.Distinct().ToArray())], ct);
+
+    /// <summary>Locks every bucket of a slice of the uuid space (<see cref="ContactScope.Slice"/>), as event consumers lock theirs.</summary>
+    public static Task LockSliceAsync(this DbContext db, int index, int count, CancellationToken ct) => db.ExecuteAsync(
+        "SELECT pg_advisory_xact_lock(7302, b) FROM generate_series(@first, @last) AS b ORDER BY b",
+        [new NpgsqlParameter("first", index * 1024 / count), new NpgsqlParameter("last", (index + 1) * 1024 / count - 1)], ct);
 }

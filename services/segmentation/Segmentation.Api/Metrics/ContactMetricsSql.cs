@@ -17,43 +17,57 @@ public static class ContactMetricsSql
 {
     private const string DaysSince = "extract(epoch FROM @now - p.last_order_at) / 86400.0";
 
+    private const string Stage = $"""
+        CASE WHEN p.order_count = 0 THEN 'potential'
+             WHEN {DaysSince} > CASE WHEN p.order_count >= 2 AND p.median_interval_days > 0
+                                    THEN greatest(@inactive_min, @inactive_factor * p.median_interval_days)
+                                    ELSE @inactive_after END THEN 'inactive'
+             WHEN p.order_count >= @loyal_orders AND p.total_spent >= @loyal_spent THEN 'loyal'
+             WHEN p.order_count >= 2 THEN 'active'
+             ELSE 'new' END
+        """;
+
+    private const string Recency = $"""
+        CASE WHEN p.order_count = 0 OR b.recency IS NULL THEN NULL ELSE
+            6 - (CASE WHEN {DaysSince} > b.recency[4] THEN 5 WHEN {DaysSince} > b.recency[3] THEN 4
+                      WHEN {DaysSince} > b.recency[2] THEN 3 WHEN {DaysSince} > b.recency[1] THEN 2 ELSE 1 END) END
+        """;
+
+    private const string Frequency = """
+        CASE WHEN p.order_count = 0 OR b.frequency IS NULL THEN NULL ELSE
+            CASE WHEN p.order_count > b.frequency[4] THEN 5 WHEN p.order_count > b.frequency[3] THEN 4
+                 WHEN p.order_count > b.frequency[2] THEN 3 WHEN p.order_count > b.frequency[1] THEN 2 ELSE 1 END END
+        """;
+
+    private const string Monetary = """
+        CASE WHEN p.order_count = 0 OR b.monetary IS NULL THEN NULL ELSE
+            CASE WHEN p.total_spent > b.monetary[4] THEN 5 WHEN p.total_spent > b.monetary[3] THEN 4
+                 WHEN p.total_spent > b.monetary[2] THEN 3 WHEN p.total_spent > b.monetary[1] THEN 2 ELSE 1 END END
+        """;
+
+    private const string Churn = $"""
+        coalesce(p.order_count >= @churn_orders AND p.median_interval_days > 0 AND {DaysSince} > @churn_factor * p.median_interval_days, false)
+        """;
+
+    private const string NextPurchase =
+        "CASE WHEN p.order_count >= 2 AND p.median_interval_days > 0 THEN p.last_order_at + p.median_interval_days * interval '1 day' END";
+
+    // Every value is an expression over the row being updated, not a value read earlier: if an event's consumer updates
+    // the same contact meanwhile, PostgreSQL re-evaluates them on its committed row (READ COMMITTED), so a scheduled
+    // refresh never writes back metrics computed from statistics that have just changed.
     private static readonly string ComputeSql = $"""
         WITH b AS (SELECT recency, frequency, monetary FROM rfm_boundaries WHERE id = 1),
-        calc AS (
-            SELECT p.contact_id, p.lifecycle_stage AS previous,
-                CASE WHEN p.order_count = 0 THEN 'potential'
-                     WHEN {DaysSince} > CASE WHEN p.order_count >= 2 AND p.median_interval_days > 0
-                                            THEN greatest(@inactive_min, @inactive_factor * p.median_interval_days)
-                                            ELSE @inactive_after END THEN 'inactive'
-                     WHEN p.order_count >= @loyal_orders AND p.total_spent >= @loyal_spent THEN 'loyal'
-                     WHEN p.order_count >= 2 THEN 'active'
-                     ELSE 'new' END AS stage,
-                CASE WHEN p.order_count = 0 OR b.recency IS NULL THEN NULL ELSE
-                    6 - (CASE WHEN {DaysSince} > b.recency[4] THEN 5 WHEN {DaysSince} > b.recency[3] THEN 4
-                              WHEN {DaysSince} > b.recency[2] THEN 3 WHEN {DaysSince} > b.recency[1] THEN 2 ELSE 1 END) END AS r,
-                CASE WHEN p.order_count = 0 OR b.frequency IS NULL THEN NULL ELSE
-                    CASE WHEN p.order_count > b.frequency[4] THEN 5 WHEN p.order_count > b.frequency[3] THEN 4
-                         WHEN p.order_count > b.frequency[2] THEN 3 WHEN p.order_count > b.frequency[1] THEN 2 ELSE 1 END END AS f,
-                CASE WHEN p.order_count = 0 OR b.monetary IS NULL THEN NULL ELSE
-                    CASE WHEN p.total_spent > b.monetary[4] THEN 5 WHEN p.total_spent > b.monetary[3] THEN 4
-                         WHEN p.total_spent > b.monetary[2] THEN 3 WHEN p.total_spent > b.monetary[1] THEN 2 ELSE 1 END END AS m,
-                coalesce(p.order_count >= @churn_orders AND p.median_interval_days > 0
-                         AND {DaysSince} > @churn_factor * p.median_interval_days, false) AS churn,
-                CASE WHEN p.order_count >= 2 AND p.median_interval_days > 0
-                     THEN p.last_order_at + p.median_interval_days * interval '1 day' END AS next_purchase
-            FROM contact_profiles p LEFT JOIN b ON TRUE
-            WHERE @@scope
-        ), scored AS (
-            SELECT calc.*, {RfmGroups.Sql} AS rfm_group FROM calc
-        ), changed AS (
+        old AS (SELECT p.contact_id, p.lifecycle_stage AS previous FROM contact_profiles p WHERE @@scope),
+        changed AS (
             UPDATE contact_profiles p SET
-                lifecycle_stage = s.stage, rfm_recency = s.r, rfm_frequency = s.f, rfm_monetary = s.m, rfm_group = s.rfm_group,
-                churn_risk = s.churn, next_purchase_at = s.next_purchase, metrics_at = @now
-            FROM scored s
-            WHERE p.contact_id = s.contact_id
-              AND (p.lifecycle_stage, p.rfm_recency, p.rfm_frequency, p.rfm_monetary, p.rfm_group, p.churn_risk, p.next_purchase_at)
-                  IS DISTINCT FROM (s.stage, s.r::smallint, s.f::smallint, s.m::smallint, s.rfm_group, s.churn, s.next_purchase)
-            RETURNING p.contact_id, s.previous, s.stage
+                lifecycle_stage = {Stage}, rfm_recency = {Recency}, rfm_frequency = {Frequency}, rfm_monetary = {Monetary},
+                rfm_group = (SELECT {RfmGroups.Sql} FROM (SELECT {Recency} AS r, {Frequency} AS f) AS scores),
+                churn_risk = {Churn}, next_purchase_at = {NextPurchase}, metrics_at = @now
+            FROM old LEFT JOIN b ON TRUE
+            WHERE p.contact_id = old.contact_id
+              AND (p.lifecycle_stage, p.rfm_recency, p.rfm_frequency, p.rfm_monetary, p.churn_risk, p.next_purchase_at)
+                  IS DISTINCT FROM ({Stage}, ({Recency})::smallint, ({Frequency})::smallint, ({Monetary})::smallint, {Churn}, {NextPurchase})
+            RETURNING p.contact_id, old.previous, p.lifecycle_stage AS stage
         )
         """;
 

@@ -32,7 +32,12 @@ public sealed class ReadModelRecomputer(IServiceScopeFactory scopes, IOptions<Me
         if (statistics)
         {
             await progress("statistics", done, total);
-            await ForEachSliceAsync(slice => InTransactionAsync((db, _) => PurchaseStatsSql.RecomputeAsync(db, ContactScope.Slice(slice, Slices), ct), ct),
+            // Each slice holds its contacts' locks, so an order consumed meanwhile is counted by one or the other, never lost.
+            await ForEachSliceAsync(slice => InTransactionAsync(async (db, _) =>
+                {
+                    await db.LockSliceAsync(slice, Slices, ct);
+                    await PurchaseStatsSql.RecomputeAsync(db, ContactScope.Slice(slice, Slices), ct);
+                }, ct),
                 () => progress("statistics", Interlocked.Increment(ref done), total), ct);
         }
         var now = clock.GetUtcNow();
