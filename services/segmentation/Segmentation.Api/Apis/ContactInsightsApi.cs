@@ -28,7 +28,7 @@ public static class ContactInsightsApi
     public static async Task<Results<Ok<ContactProfileResponse>, NotFound>> GetContactProfile(Guid id, ClaimsPrincipal user, SegmentationDbContext db, CancellationToken ct)
     {
         var profile = await db.ContactProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.ContactId == id, ct);
-        if (profile is null || !ContactVisibility.CanSee(user, profile.OwnerId, profile.Team))
+        if (profile is null || !TeamScope.CanSee(user, profile.OwnerId, profile.Team))
         {
             return TypedResults.NotFound();
         }
@@ -40,7 +40,7 @@ public static class ContactInsightsApi
         Guid id, int? limit, ClaimsPrincipal user, SegmentationDbContext db, CancellationToken ct)
     {
         var profile = await db.ContactProfiles.AsNoTracking().Where(p => p.ContactId == id).Select(p => new { p.OwnerId, p.Team }).FirstOrDefaultAsync(ct);
-        if (profile is null || !ContactVisibility.CanSee(user, profile.OwnerId, profile.Team))
+        if (profile is null || !TeamScope.CanSee(user, profile.OwnerId, profile.Team))
         {
             return TypedResults.NotFound();
         }

@@ -22,14 +22,4 @@ public static class ContactVisibility
             ? ("(p.owner_id = @visible_owner OR p.team = @visible_team)", [subject, new NpgsqlParameter("visible_team", team)])
             : ("p.owner_id = @visible_owner", [subject]);
     }
-
-    public static bool CanSee(ClaimsPrincipal user, string? ownerId, string? team)
-    {
-        if (!TeamScope.IsRestrictedToTeam(user))
-        {
-            return true;
-        }
-        var userTeam = user.FindFirst(ClaimNames.Team)?.Value;
-        return ownerId == user.FindFirst(ClaimNames.Subject)?.Value || (userTeam is not null && team == userTeam);
-    }
 }
