@@ -236,4 +236,19 @@ public sealed class SegmentsTests(SystemFixture fixture)
         var portrait = await _gateway.GetFromJsonAsync<JsonElement>($"/api/segments/{segmentId}/portrait", Ct);
         Assert.Equal(0, portrait.GetProperty("members").GetInt64());
     }
+
+    [Fact]
+    public async Task ADeletedOrderLeavesTheContactsStatistics()
+    {
+        var buyer = await _gateway.CreateContactAsync("Deleted", "Order");
+        await _gateway.RecordAsync(Timeline.Order(buyer, "DEL-1", unitPrice: 10m));
+        var gone = (await _gateway.RecordAsync(Timeline.Order(buyer, "DEL-2", unitPrice: 30m))).GetProperty("id").GetGuid();
+        await _gateway.WaitForSegmentationEntryAsync(buyer, e => e.GetProperty("orderCount").GetInt32() == 2);
+
+        using var deleted = await _gateway.DeleteAsync($"/api/interactions/{gone}", Ct);
+        Assert.True(deleted.IsSuccessStatusCode);
+
+        var entry = await _gateway.WaitForSegmentationEntryAsync(buyer, e => e.GetProperty("orderCount").GetInt32() == 1);
+        Assert.Equal((10m, "new"), (entry!.Value.GetProperty("totalSpent").GetDecimal(), entry.Value.GetProperty("stage").GetString()));
+    }
 }

@@ -22,6 +22,7 @@ public static class Extensions
             bus.AddConsumer<OrderPlacedConsumer>();
             bus.AddConsumer<OrderStatusChangedConsumer>();
             bus.AddConsumer<OrdersImportedConsumer>();
+            bus.AddConsumer<InteractionDeletedConsumer>();
             bus.AddConsumer<ErasureRequestedConsumer>();
         });
         builder.AddServiceDatabase<SegmentationDbContext>(ResourceNames.SegmentationDb);

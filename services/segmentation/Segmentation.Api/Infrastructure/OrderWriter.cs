@@ -34,6 +34,9 @@ public static class OrderWriter
     public static Task ApplyOrderStatusAsync(this SegmentationDbContext db, OrderStatusChanged change, CancellationToken ct) =>
         WriteAsync(db, StatusSql, [Row(change.InteractionId, change.ContactId, change.ChangedAt, change.Total, change.Status, change.ChangedAt, change.Lines)], ct);
 
+    public static Task DeleteOrderAsync(this SegmentationDbContext db, Guid interactionId, CancellationToken ct) =>
+        db.ExecuteAsync("DELETE FROM orders WHERE interaction_id = @id", [new NpgsqlParameter("id", interactionId)], ct);
+
     private static Dictionary<string, object?> Row(Guid id, Guid contactId, DateTimeOffset orderedAt, decimal total, string status, DateTimeOffset statusAt, IReadOnlyList<OrderLine> lines)
     {
         // Lines folded per sku: an order is a basket, and affinity counts each product once per basket.

@@ -45,3 +45,20 @@ public sealed class OrdersImportedConsumer(SegmentationDbContext db, ContactChan
         await processor.RefreshAsync(ids, ordersChanged: true, ct);
     }
 }
+
+/// <summary>A deleted order leaves the contact's statistics (other kinds of interaction are not kept here).</summary>
+public sealed class InteractionDeletedConsumer(SegmentationDbContext db, ContactChangeProcessor processor, ILogger<InteractionDeletedConsumer> logger)
+    : InboxConsumer<SegmentationDbContext, InteractionDeleted>(db, logger)
+{
+    protected override async Task HandleAsync(InteractionDeleted message, ConsumeContext<InteractionDeleted> context)
+    {
+        if (message.Kind != "order")
+        {
+            return;
+        }
+        var ct = context.CancellationToken;
+        await processor.LockAsync([message.ContactId], ct);
+        await Db.DeleteOrderAsync(message.InteractionId, ct);
+        await processor.RefreshAsync([message.ContactId], ordersChanged: true, ct);
+    }
+}
