@@ -10,6 +10,9 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>
     ["timeline"] = Timeline.RunAsync,
     ["purchase-stats"] = PurchaseStatsScenario.RunAsync,
     ["consent-check"] = ConsentCheck.RunAsync,
+    ["segment-count"] = SegmentScenarios.CountAsync,
+    ["segment-freshness"] = SegmentScenarios.FreshnessAsync,
+    ["segment-rebuild"] = SegmentScenarios.RebuildAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))

@@ -13,6 +13,17 @@ public static class TeamScope
     public static bool IsRestrictedToTeam(ClaimsPrincipal user) =>
         user.IsInRole(Roles.SalesManager) && !SeeEveryone.Any(user.IsInRole);
 
+    /// <summary>Whether the user sees a contact with this owner and team (a read model that keeps both applies the rule itself).</summary>
+    public static bool CanSee(ClaimsPrincipal user, string? ownerId, string? team)
+    {
+        if (!IsRestrictedToTeam(user))
+        {
+            return true;
+        }
+        var userTeam = user.FindFirst(ClaimNames.Team)?.Value;
+        return ownerId == user.FindFirst(ClaimNames.Subject)?.Value || (userTeam is not null && team == userTeam);
+    }
+
     /// <summary>Users with the same key see the same contacts: "*" for everyone unrestricted, else the user and their team.</summary>
     public static string Key(ClaimsPrincipal user) => IsRestrictedToTeam(user)
         ? $"{user.FindFirst(ClaimNames.Subject)?.Value}|{user.FindFirst(ClaimNames.Team)?.Value}"

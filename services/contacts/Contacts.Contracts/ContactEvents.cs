@@ -1,8 +1,11 @@
+using System.Text.Json;
+
 namespace CustomerBase.Contacts.Contracts;
 
 /// <summary>
 /// What other services keep of a contact in their own read models (segmentation's rules and portraits).
 /// No channels (e-mails, phones): those are asked for over gRPC when a message is sent.
+/// <see cref="Language"/> and <see cref="CustomFields"/> were added later and are null in messages written before them.
 /// </summary>
 public sealed record ContactSnapshot(
     string? FirstName,
@@ -14,7 +17,9 @@ public sealed record ContactSnapshot(
     string? PreferredChannel,
     IReadOnlyList<string> Tags,
     string? OwnerId,
-    string? Team);
+    string? Team,
+    string? Language = null,
+    IReadOnlyDictionary<string, JsonElement>? CustomFields = null);
 
 /// <summary>A contact was created.</summary>
 public sealed record ContactCreated(Guid ContactId, ContactSnapshot Contact, DateTimeOffset CreatedAt);

@@ -11,6 +11,10 @@ builder.AddApplicationServices();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapSegmentsApi();
+app.MapSegmentMembersApi();
+app.MapContactInsightsApi();
+app.MapAnalyticsApi();
+app.MapRebuildApi();
 app.MapGrpcService<AudienceService>();
 app.MapGrpcService<PersonalDataService>();
 

@@ -87,7 +87,7 @@ public static class ContactCardMapper
     /// <summary>What events carry of a contact: see <see cref="ContactSnapshot"/>.</summary>
     public static ContactSnapshot ToSnapshot(this Contact c) => new(
         c.FirstName, c.LastName, c.Gender, c.BirthDate, c.Addresses.FirstOrDefault(a => a.City is not null)?.City,
-        c.TimeZone, c.PreferredChannel, c.Tags, c.OwnerId, c.Team);
+        c.TimeZone, c.PreferredChannel, c.Tags, c.OwnerId, c.Team, c.Language, c.CustomFields);
 
     public static CallWindowDto? ToDto(CallWindow? w) => w is null ? null : new CallWindowDto(w.Days.Select(DayName).ToList(), w.From, w.To);
 

@@ -1,7 +1,10 @@
 using CustomerBase.Messaging;
 using CustomerBase.Segmentation.Infrastructure;
 using CustomerBase.Segmentation.IntegrationEvents;
+using CustomerBase.Segmentation.Metrics;
+using CustomerBase.Segmentation.Segments;
 using CustomerBase.ServiceDefaults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CustomerBase.Segmentation.Extensions;
 
@@ -17,11 +20,24 @@ public static class Extensions
             bus.AddConsumer<ContactMergedConsumer>();
             bus.AddConsumer<ContactsImportedConsumer>();
             bus.AddConsumer<OrderPlacedConsumer>();
+            bus.AddConsumer<OrderStatusChangedConsumer>();
             bus.AddConsumer<OrdersImportedConsumer>();
+            bus.AddConsumer<InteractionDeletedConsumer>();
             bus.AddConsumer<ErasureRequestedConsumer>();
         });
         builder.AddServiceDatabase<SegmentationDbContext>(ResourceNames.SegmentationDb);
+        builder.AddRedis();
         builder.Services.AddGrpc();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration("Metrics").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddScoped<SegmentCounts>();
+        builder.Services.AddScoped<SegmentEvaluator>();
+        builder.Services.AddScoped<ContactChangeProcessor>();
+        builder.Services.AddSingleton<ReadModelRecomputer>();
+        builder.Services.AddHostedService<MetricsRefreshScheduler>();
+        builder.Services.AddSingleton<RebuildRunner>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RebuildRunner>());
         return builder;
     }
 }

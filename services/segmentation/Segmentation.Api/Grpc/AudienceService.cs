@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerBase.Segmentation.Grpc;
 
-/// <summary>Streams an audience's contact ids in batches, in id order, reading the read model with keyset pagination.</summary>
+/// <summary>Streams an audience's contact ids (everyone, a list, or a saved segment's members) in batches, in id order, reading the read model with keyset pagination.</summary>
 [Authorize(Policy = Permissions.SegmentsRead)]
 public sealed class AudienceService(SegmentationDbContext db) : Audience.AudienceBase
 {
@@ -31,9 +31,27 @@ public sealed class AudienceService(SegmentationDbContext db) : Audience.Audienc
             var listed = GrpcArguments.ParseIds(request.ContactIds.Ids, "contact_ids", MaxListedIds);
             query = query.Where(p => listed.Contains(p.ContactId));
         }
+        else if (request.AudienceCase == ResolveAudienceRequest.AudienceOneofCase.SegmentId)
+        {
+            var segmentId = GrpcArguments.ParseIds([request.SegmentId], "segment_id", 1)[0];
+            if (!await db.Segments.AnyAsync(s => s.Id == segmentId, context.CancellationToken))
+            {
+                throw new RpcException(new Status(StatusCode.NotFound, $"There is no segment {segmentId}."));
+            }
+            // Its current members, as the last event or evaluation left them (the membership table, not the rule run again).
+            query = query.Where(p => db.SegmentMembers.Any(m => m.SegmentId == segmentId && m.ContactId == p.ContactId));
+        }
         else if (request.AudienceCase != ResolveAudienceRequest.AudienceOneofCase.All)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "audience must be 'all' or 'contact_ids'."));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "audience must be 'all', 'contact_ids' or 'segment_id'."));
+        }
+        var http = context.GetHttpContext();
+        if (TeamScope.IsRestrictedToTeam(http.User))
+        {
+            // A sales manager's own token passed through: only their and their team's contacts.
+            var subject = http.User.FindFirst(ClaimNames.Subject)?.Value;
+            var team = http.User.FindFirst(ClaimNames.Team)?.Value;
+            query = query.Where(p => p.OwnerId == subject || (team != null && p.Team == team));
         }
 
         Guid? after = null;

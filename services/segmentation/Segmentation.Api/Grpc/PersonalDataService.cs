@@ -9,18 +9,22 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerBase.Segmentation.Grpc;
 
-/// <summary>Segmentation's part of a data-subject export: what the read model derived about the person.</summary>
+/// <summary>Segmentation's part of a data-subject export: what the read model keeps and derived about the person (attributes, orders, metrics, segments).</summary>
 [Authorize(Policy = Permissions.PersonalDataRequests)]
 public sealed class PersonalDataService(SegmentationDbContext db) : PersonalData.PersonalDataBase
 {
     public override async Task<PersonalDataExportReply> Export(PersonalDataExportRequest request, ServerCallContext context)
     {
         var id = GrpcArguments.ParseIds([request.ContactId], "contact_id", 1)[0];
-        var profile = await db.ContactProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.ContactId == id, context.CancellationToken);
+        var ct = context.CancellationToken;
+        var profile = await db.ContactProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.ContactId == id, ct);
+        var orders = await db.Orders.AsNoTracking().Where(o => o.ContactId == id).OrderBy(o => o.OrderedAt).ToListAsync(ct);
+        var segments = await db.SegmentMembers.AsNoTracking().Where(m => m.ContactId == id)
+            .Join(db.Segments, m => m.SegmentId, s => s.Id, (m, s) => new { s.Id, s.Name, m.Since }).ToListAsync(ct);
         return new PersonalDataExportReply
         {
             Service = ResourceNames.Segmentation,
-            Json = JsonSerializer.Serialize(new { profile }, JsonSerializerOptions.Web),
+            Json = JsonSerializer.Serialize(new { profile, orders, segments }, JsonSerializerOptions.Web),
         };
     }
 }

@@ -1,103 +1,67 @@
+using System.Text.Json;
 using CustomerBase.Contacts.Contracts;
-using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace CustomerBase.Segmentation.Infrastructure;
 
+/// <summary>A contact's attributes as one event carried them, and when (an older event never overwrites a newer one).</summary>
+public sealed record ContactAttributes(Guid ContactId, ContactSnapshot Snapshot, DateTimeOffset At, DateTimeOffset? CreatedAt);
+
 /// <summary>
-/// Applies events to the read model as single atomic upserts. Events for one contact are consumed concurrently
-/// (two orders a second apart land on different consumer instances), so read-modify-write would lose updates.
+/// Applies contact events to the read model as single set-based upserts (a batch of a thousand imported contacts is one
+/// statement). Events for one contact may arrive in any order: attributes are taken only from an event at least as new
+/// as the one they came from, and the creation time, once known, stays.
 /// </summary>
 public static class ContactProfileWriter
 {
-    public static Task ApplyContactCreatedAsync(this SegmentationDbContext db, Guid contactId, string? firstName, string? lastName, DateTimeOffset createdAt, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"""
-            INSERT INTO contact_profiles (contact_id, first_name, last_name, created_at, order_count, total_spent, updated_at)
-            VALUES ({contactId}, {firstName}, {lastName}, {createdAt}, 0, 0, now())
-            ON CONFLICT (contact_id) DO UPDATE SET
-                first_name = excluded.first_name,
-                last_name = excluded.last_name,
-                created_at = excluded.created_at,
-                updated_at = now()
-            """, ct);
+    private static readonly string[] AttributeColumns =
+        ["first_name", "last_name", "gender", "birth_date", "city", "time_zone", "preferred_channel", "language", "tags", "owner_id", "team", "custom_fields", "attributes_at"];
 
-    /// <summary>New names for a contact segmentation knows; a contact it has not seen yet waits for its ContactCreated.</summary>
-    public static Task ApplyContactUpdatedAsync(this SegmentationDbContext db, Guid contactId, string? firstName, string? lastName, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"""
-            UPDATE contact_profiles SET first_name = {firstName}, last_name = {lastName}, updated_at = now()
-            WHERE contact_id = {contactId}
-            """, ct);
+    private static readonly string UpsertSql = $"""
+        INSERT INTO contact_profiles AS p (contact_id, {string.Join(", ", AttributeColumns)}, created_at, order_count, total_spent, updated_at)
+        SELECT x.id, x.first_name, x.last_name, x.gender, x.birth_date, x.city, x.time_zone, x.preferred_channel, x.language,
+               coalesce(x.tags, ARRAY[]::text[]), x.owner_id, x.team, coalesce(x.custom_fields, jsonb_build_object()), x.attributes_at, x.created_at, 0, 0, now()
+        FROM jsonb_to_recordset(@batch) AS x(id uuid, first_name text, last_name text, gender text, birth_date date, city text,
+            time_zone text, preferred_channel text, language text, tags text[], owner_id text, team text, custom_fields jsonb,
+            attributes_at timestamptz, created_at timestamptz)
+        ON CONFLICT (contact_id) DO UPDATE SET
+            {string.Join(",\n    ", AttributeColumns.Select(c => $"{c} = CASE WHEN p.attributes_at IS NULL OR p.attributes_at <= excluded.attributes_at THEN excluded.{c} ELSE p.{c} END"))},
+            created_at = coalesce(p.created_at, excluded.created_at),
+            updated_at = now()
+        """;
 
-    /// <summary>
-    /// A batch of imported contacts as one upsert over arrays: new ones enter the read model, updated ones get their
-    /// new names; a contact created by the import keeps the import's time as its creation time.
-    /// </summary>
-    public static Task ApplyContactsImportedAsync(this SegmentationDbContext db, IReadOnlyList<ImportedContact> contacts, DateTimeOffset importedAt, CancellationToken ct)
+    public static Task ApplyContactsAsync(this SegmentationDbContext db, IReadOnlyCollection<ContactAttributes> contacts, CancellationToken ct)
     {
-        var ids = contacts.Select(c => c.ContactId).ToArray();
-        var firstNames = contacts.Select(c => c.Contact.FirstName).ToArray();
-        var lastNames = contacts.Select(c => c.Contact.LastName).ToArray();
-        var createdAt = contacts.Select(c => c.Created ? importedAt : (DateTimeOffset?)null).ToArray();
-        return db.Database.ExecuteSqlAsync($"""
-            INSERT INTO contact_profiles (contact_id, first_name, last_name, created_at, order_count, total_spent, updated_at)
-            SELECT i.id, i.first_name, i.last_name, i.created_at, 0, 0, now()
-            FROM unnest({ids}, {firstNames}, {lastNames}, {createdAt}) AS i(id, first_name, last_name, created_at)
-            ON CONFLICT (contact_id) DO UPDATE SET
-                first_name = excluded.first_name,
-                last_name = excluded.last_name,
-                created_at = coalesce(contact_profiles.created_at, excluded.created_at),
-                updated_at = now()
-            """, ct);
+        var batch = contacts.Select(c => new Dictionary<string, object?>
+        {
+            ["id"] = c.ContactId,
+            ["first_name"] = c.Snapshot.FirstName,
+            ["last_name"] = c.Snapshot.LastName,
+            ["gender"] = c.Snapshot.Gender,
+            ["birth_date"] = c.Snapshot.BirthDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["city"] = c.Snapshot.City,
+            ["time_zone"] = c.Snapshot.TimeZone,
+            ["preferred_channel"] = c.Snapshot.PreferredChannel,
+            ["language"] = c.Snapshot.Language,
+            ["tags"] = c.Snapshot.Tags ?? [],
+            ["owner_id"] = c.Snapshot.OwnerId,
+            ["team"] = c.Snapshot.Team,
+            ["custom_fields"] = c.Snapshot.CustomFields ?? new Dictionary<string, JsonElement>(),
+            ["attributes_at"] = c.At.ToUniversalTime(),
+            ["created_at"] = c.CreatedAt?.ToUniversalTime(),
+        }).ToList();
+        return db.ExecuteAsync(UpsertSql, [new NpgsqlParameter("batch", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(batch) }], ct);
     }
 
-    /// <summary>A deleted contact leaves the read model, and so every audience.</summary>
-    public static Task ApplyContactDeletedAsync(this SegmentationDbContext db, Guid contactId, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"DELETE FROM contact_profiles WHERE contact_id = {contactId}", ct);
+    /// <summary>Deleted (or merged-away) contacts leave the read model with their orders; their memberships are returned by <see cref="Segments.SegmentEvaluator.RemoveContactsAsync"/>.</summary>
+    public static Task DeleteContactsAsync(this SegmentationDbContext db, Guid[] contactIds, CancellationToken ct) => db.ExecuteAsync("""
+        DELETE FROM orders WHERE contact_id = ANY(@ids);
+        DELETE FROM contact_profiles WHERE contact_id = ANY(@ids);
+        """, [new NpgsqlParameter("ids", contactIds)], ct);
 
-    /// <summary>The merged contacts' purchase statistics move to the survivor; the merged entries leave the read model.</summary>
-    public static Task ApplyContactMergedAsync(this SegmentationDbContext db, Guid survivorId, Guid[] mergedIds, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"""
-            WITH gone AS (
-                DELETE FROM contact_profiles WHERE contact_id = ANY({mergedIds})
-                RETURNING order_count, total_spent, first_order_at, last_order_at
-            ), moved AS (
-                SELECT coalesce(sum(order_count), 0) AS orders, coalesce(sum(total_spent), 0) AS spent,
-                       min(first_order_at) AS first_order, max(last_order_at) AS last_order
-                FROM gone
-            )
-            UPDATE contact_profiles AS p SET
-                order_count = p.order_count + moved.orders,
-                total_spent = p.total_spent + moved.spent,
-                first_order_at = LEAST(p.first_order_at, moved.first_order),
-                last_order_at = GREATEST(p.last_order_at, moved.last_order),
-                updated_at = now()
-            FROM moved
-            WHERE p.contact_id = {survivorId}
-            """, ct);
-
-    public static Task ApplyOrderAsync(this SegmentationDbContext db, Guid contactId, decimal total, DateTimeOffset orderedAt, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"""
-            INSERT INTO contact_profiles (contact_id, order_count, total_spent, first_order_at, last_order_at, updated_at)
-            VALUES ({contactId}, 1, {total}, {orderedAt}, {orderedAt}, now())
-            ON CONFLICT (contact_id) DO UPDATE SET
-                order_count = contact_profiles.order_count + 1,
-                total_spent = contact_profiles.total_spent + excluded.total_spent,
-                first_order_at = LEAST(contact_profiles.first_order_at, excluded.first_order_at),
-                last_order_at = GREATEST(contact_profiles.last_order_at, excluded.last_order_at),
-                updated_at = now()
-            """, ct);
-
-    /// <summary>Many orders in one statement (an import's batch): summed per contact, then one upsert per contact.</summary>
-    public static Task ApplyOrdersAsync(this SegmentationDbContext db, Guid[] contactIds, decimal[] totals, DateTimeOffset[] orderedAt, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"""
-            INSERT INTO contact_profiles (contact_id, order_count, total_spent, first_order_at, last_order_at, updated_at)
-            SELECT contact_id, count(*), sum(total), min(ordered_at), max(ordered_at), now()
-            FROM unnest({contactIds}, {totals}, {orderedAt}) AS o(contact_id, total, ordered_at)
-            GROUP BY contact_id
-            ON CONFLICT (contact_id) DO UPDATE SET
-                order_count = contact_profiles.order_count + excluded.order_count,
-                total_spent = contact_profiles.total_spent + excluded.total_spent,
-                first_order_at = LEAST(contact_profiles.first_order_at, excluded.first_order_at),
-                last_order_at = GREATEST(contact_profiles.last_order_at, excluded.last_order_at),
-                updated_at = now()
-            """, ct);
+    /// <summary>The merged contacts' orders move to the survivor (their statistics are then recomputed from them).</summary>
+    public static Task MoveOrdersAsync(this SegmentationDbContext db, Guid survivorId, Guid[] mergedIds, CancellationToken ct) => db.ExecuteAsync(
+        "UPDATE orders SET contact_id = @survivor WHERE contact_id = ANY(@merged)",
+        [new NpgsqlParameter("survivor", survivorId), new NpgsqlParameter("merged", mergedIds)], ct);
 }

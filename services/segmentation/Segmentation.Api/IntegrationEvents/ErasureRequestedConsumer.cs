@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerBase.Segmentation.IntegrationEvents;
 
-/// <summary>Erases a person's entry in the read model (names and purchase statistics), then answers ErasureCompleted.</summary>
+/// <summary>Erases a person's entry in the read model (attributes, orders, statistics, memberships), then answers ErasureCompleted.</summary>
 public sealed class ErasureRequestedConsumer(SegmentationDbContext db, ILogger<ErasureRequestedConsumer> logger)
     : InboxConsumer<SegmentationDbContext, ErasureRequested>(db, logger)
 {
@@ -18,9 +18,12 @@ public sealed class ErasureRequestedConsumer(SegmentationDbContext db, ILogger<E
             return;
         }
         var ct = context.CancellationToken;
+        // Memberships and orders go silently: an Exited event would be one more message about the person.
+        await Db.SegmentMembers.Where(m => m.ContactId == message.ContactId).ExecuteDeleteAsync(ct);
+        var orders = await Db.Orders.Where(o => o.ContactId == message.ContactId).ExecuteDeleteAsync(ct);
         var profiles = await Db.ContactProfiles.Where(p => p.ContactId == message.ContactId).ExecuteDeleteAsync(ct);
         var events = await Db.ForgetOutboxMessagesAboutAsync(message.ContactId, ct);
         Db.AddToOutbox(new ErasureCompleted(message.RequestId, ResourceNames.Segmentation, DateTimeOffset.UtcNow,
-            $"{profiles} profile deleted, {events} outbox messages deleted"));
+            $"{profiles} profile and {orders} orders deleted, {events} outbox messages deleted"));
     }
 }

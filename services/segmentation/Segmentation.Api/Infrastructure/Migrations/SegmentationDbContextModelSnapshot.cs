@@ -109,9 +109,38 @@ namespace CustomerBase.Segmentation.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("contact_id");
 
+                    b.Property<DateTimeOffset?>("AttributesAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attributes_at");
+
+                    b.Property<decimal?>("AverageOrder")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("average_order");
+
+                    b.Property<DateOnly?>("BirthDate")
+                        .HasColumnType("date")
+                        .HasColumnName("birth_date");
+
+                    b.Property<bool>("ChurnRisk")
+                        .HasColumnType("boolean")
+                        .HasColumnName("churn_risk");
+
+                    b.Property<string>("City")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("city");
+
                     b.Property<DateTimeOffset?>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<string>("CustomFields")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("custom_fields")
+                        .HasDefaultValueSql("'{}'::jsonb");
 
                     b.Property<string>("FirstName")
                         .HasMaxLength(200)
@@ -122,6 +151,16 @@ namespace CustomerBase.Segmentation.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("first_order_at");
 
+                    b.Property<string>("Gender")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("gender");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(35)
+                        .HasColumnType("character varying(35)")
+                        .HasColumnName("language");
+
                     b.Property<string>("LastName")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -131,9 +170,77 @@ namespace CustomerBase.Segmentation.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_order_at");
 
+                    b.Property<string>("LifecycleStage")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("lifecycle_stage");
+
+                    b.Property<double?>("MedianIntervalDays")
+                        .HasColumnType("double precision")
+                        .HasColumnName("median_interval_days");
+
+                    b.Property<DateTimeOffset?>("MetricsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("metrics_at");
+
+                    b.Property<DateTimeOffset?>("NextPurchaseAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_purchase_at");
+
                     b.Property<int>("OrderCount")
                         .HasColumnType("integer")
                         .HasColumnName("order_count");
+
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("PreferredChannel")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("preferred_channel");
+
+                    b.Property<short?>("RfmFrequency")
+                        .HasColumnType("smallint")
+                        .HasColumnName("rfm_frequency");
+
+                    b.Property<string>("RfmGroup")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("rfm_group");
+
+                    b.Property<short?>("RfmMonetary")
+                        .HasColumnType("smallint")
+                        .HasColumnName("rfm_monetary");
+
+                    b.Property<short?>("RfmRecency")
+                        .HasColumnType("smallint")
+                        .HasColumnName("rfm_recency");
+
+                    b.PrimitiveCollection<string[]>("Tags")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags")
+                        .HasDefaultValueSql("'{}'::text[]");
+
+                    b.Property<string>("Team")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("team");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("time_zone");
+
+                    b.PrimitiveCollection<string[]>("TopCategories")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("top_categories")
+                        .HasDefaultValueSql("'{}'::text[]");
 
                     b.Property<decimal>("TotalSpent")
                         .HasPrecision(18, 2)
@@ -147,7 +254,265 @@ namespace CustomerBase.Segmentation.Infrastructure.Migrations
                     b.HasKey("ContactId")
                         .HasName("pk_contact_profiles");
 
+                    b.HasIndex("BirthDate")
+                        .HasDatabaseName("ix_contact_profiles_birth_date");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_contact_profiles_owner_id");
+
+                    b.HasIndex("Tags")
+                        .HasDatabaseName("ix_contact_profiles_tags")
+                        .HasAnnotation("Npgsql:StorageParameter:fastupdate", false);
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Tags"), "gin");
+
+                    b.HasIndex("Team")
+                        .HasDatabaseName("ix_contact_profiles_team");
+
                     b.ToTable("contact_profiles", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 70);
+                });
+
+            modelBuilder.Entity("CustomerBase.Segmentation.Model.OrderRecord", b =>
+                {
+                    b.Property<Guid>("InteractionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("interaction_id");
+
+                    b.PrimitiveCollection<decimal[]>("Amounts")
+                        .IsRequired()
+                        .HasColumnType("numeric[]")
+                        .HasColumnName("amounts");
+
+                    b.PrimitiveCollection<string[]>("Categories")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("categories");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.Property<DateTimeOffset>("OrderedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ordered_at");
+
+                    b.PrimitiveCollection<string[]>("Skus")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("skus");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("StatusAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("status_at");
+
+                    b.Property<decimal>("Total")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("total");
+
+                    b.HasKey("InteractionId")
+                        .HasName("pk_orders");
+
+                    b.HasIndex("ContactId")
+                        .HasDatabaseName("ix_orders_contact_id");
+
+                    b.HasIndex("Skus")
+                        .HasDatabaseName("ix_orders_skus")
+                        .HasAnnotation("Npgsql:StorageParameter:fastupdate", false);
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Skus"), "gin");
+
+                    b.ToTable("orders", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerBase.Segmentation.Model.RebuildJob", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Contacts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("contacts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Step")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("step");
+
+                    b.Property<int>("StepsDone")
+                        .HasColumnType("integer")
+                        .HasColumnName("steps_done");
+
+                    b.Property<int>("StepsTotal")
+                        .HasColumnType("integer")
+                        .HasColumnName("steps_total");
+
+                    b.HasKey("Id")
+                        .HasName("pk_rebuild_jobs");
+
+                    b.ToTable("rebuild_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerBase.Segmentation.Model.RfmBoundaries", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("computed_at");
+
+                    b.PrimitiveCollection<double[]>("Frequency")
+                        .IsRequired()
+                        .HasColumnType("double precision[]")
+                        .HasColumnName("frequency");
+
+                    b.PrimitiveCollection<double[]>("Monetary")
+                        .IsRequired()
+                        .HasColumnType("double precision[]")
+                        .HasColumnName("monetary");
+
+                    b.PrimitiveCollection<double[]>("Recency")
+                        .IsRequired()
+                        .HasColumnType("double precision[]")
+                        .HasColumnName("recency");
+
+                    b.HasKey("Id")
+                        .HasName("pk_rfm_boundaries");
+
+                    b.ToTable("rfm_boundaries", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerBase.Segmentation.Model.Segment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("description");
+
+                    b.Property<DateTimeOffset?>("EvaluatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("evaluated_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Rule")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("rule");
+
+                    b.Property<string>("RuleText")
+                        .HasMaxLength(10000)
+                        .HasColumnType("character varying(10000)")
+                        .HasColumnName("rule_text");
+
+                    b.Property<bool>("TimeBased")
+                        .HasColumnType("boolean")
+                        .HasColumnName("time_based");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_segments");
+
+                    b.ToTable("segments", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerBase.Segmentation.Model.SegmentMember", b =>
+                {
+                    b.Property<Guid>("SegmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("segment_id");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.Property<DateTimeOffset>("Since")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("since");
+
+                    b.HasKey("SegmentId", "ContactId")
+                        .HasName("pk_segment_members");
+
+                    b.HasIndex("ContactId")
+                        .HasDatabaseName("ix_segment_members_contact_id");
+
+                    b.ToTable("segment_members", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerBase.Segmentation.Model.SegmentMember", b =>
+                {
+                    b.HasOne("CustomerBase.Segmentation.Model.Segment", null)
+                        .WithMany()
+                        .HasForeignKey("SegmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_segment_members_segments_segment_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,64 @@
+using CustomerBase.Interactions.Contracts;
+using CustomerBase.Messaging;
+using CustomerBase.Segmentation.Infrastructure;
+using CustomerBase.Segmentation.Segments;
+using MassTransit;
+
+namespace CustomerBase.Segmentation.IntegrationEvents;
+
+/// <summary>Keeps an order, then recomputes its contact's statistics, metrics and segments.</summary>
+public sealed class OrderPlacedConsumer(SegmentationDbContext db, ContactChangeProcessor processor, ILogger<OrderPlacedConsumer> logger)
+    : InboxConsumer<SegmentationDbContext, OrderPlaced>(db, logger)
+{
+    protected override async Task HandleAsync(OrderPlaced message, ConsumeContext<OrderPlaced> context)
+    {
+        var ct = context.CancellationToken;
+        await processor.LockAsync([message.ContactId], ct);
+        await Db.ApplyOrdersPlacedAsync([message], ct);
+        await processor.RefreshAsync([message.ContactId], ordersChanged: true, ct);
+    }
+}
+
+/// <summary>A cancelled or returned order stops counting (and a reinstated one counts again).</summary>
+public sealed class OrderStatusChangedConsumer(SegmentationDbContext db, ContactChangeProcessor processor, ILogger<OrderStatusChangedConsumer> logger)
+    : InboxConsumer<SegmentationDbContext, OrderStatusChanged>(db, logger)
+{
+    protected override async Task HandleAsync(OrderStatusChanged message, ConsumeContext<OrderStatusChanged> context)
+    {
+        var ct = context.CancellationToken;
+        await processor.LockAsync([message.ContactId], ct);
+        await Db.ApplyOrderStatusAsync(message, ct);
+        await processor.RefreshAsync([message.ContactId], ordersChanged: true, ct);
+    }
+}
+
+/// <summary>A batch of imported past orders (up to 500), kept and applied as <see cref="OrderPlacedConsumer"/> does one.</summary>
+public sealed class OrdersImportedConsumer(SegmentationDbContext db, ContactChangeProcessor processor, ILogger<OrdersImportedConsumer> logger)
+    : InboxConsumer<SegmentationDbContext, OrdersImported>(db, logger)
+{
+    protected override async Task HandleAsync(OrdersImported message, ConsumeContext<OrdersImported> context)
+    {
+        var ct = context.CancellationToken;
+        var ids = message.Orders.Select(o => o.ContactId).Distinct().ToList();
+        await processor.LockAsync(ids, ct);
+        await Db.ApplyOrdersPlacedAsync(message.Orders, ct);
+        await processor.RefreshAsync(ids, ordersChanged: true, ct);
+    }
+}
+
+/// <summary>A deleted order leaves the contact's statistics (other kinds of interaction are not kept here).</summary>
+public sealed class InteractionDeletedConsumer(SegmentationDbContext db, ContactChangeProcessor processor, ILogger<InteractionDeletedConsumer> logger)
+    : InboxConsumer<SegmentationDbContext, InteractionDeleted>(db, logger)
+{
+    protected override async Task HandleAsync(InteractionDeleted message, ConsumeContext<InteractionDeleted> context)
+    {
+        if (message.Kind != "order")
+        {
+            return;
+        }
+        var ct = context.CancellationToken;
+        await processor.LockAsync([message.ContactId], ct);
+        await Db.DeleteOrderAsync(message.InteractionId, ct);
+        await processor.RefreshAsync([message.ContactId], ordersChanged: true, ct);
+    }
+}

@@ -1,0 +1,73 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CustomerBase.Segmentation.Metrics;
+
+/// <summary>Thresholds of the per-contact metrics (configuration section "Metrics"); docs/segmentation.md defines each metric.</summary>
+public sealed class MetricsOptions
+{
+    /// <summary>Loyal: at least this many orders …</summary>
+    [Range(2, 10_000)] public int LoyalMinOrders { get; set; } = 5;
+
+    /// <summary>… and at least this much spent in total.</summary>
+    [Range(0, 1_000_000_000)] public decimal LoyalMinSpent { get; set; } = 500m;
+
+    /// <summary>Inactive: for a buyer with no usual interval yet (one order), this many days since the last order.</summary>
+    [Range(1, 10_000)] public double InactiveAfterDays { get; set; } = 180;
+
+    /// <summary>Inactive: for a repeat buyer, this many times their median interval since the last order …</summary>
+    [Range(1, 100)] public double InactiveIntervalFactor { get; set; } = 3;
+
+    /// <summary>… but never fewer days than this (a daily buyer is not inactive after three days).</summary>
+    [Range(0, 10_000)] public double InactiveMinDays { get; set; } = 30;
+
+    /// <summary>Churn risk: a buyer with at least this many orders …</summary>
+    [Range(2, 10_000)] public int ChurnMinOrders { get; set; } = 3;
+
+    /// <summary>… past this many times their own median interval since the last order.</summary>
+    [Range(1, 100)] public double ChurnIntervalFactor { get; set; } = 2;
+
+    /// <summary>Slices of a rebuild or refresh computed at once (one connection and about one core each).</summary>
+    [Range(1, 16)] public int RebuildParallelism { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>How often every contact's metrics (time moves stages, RFM recency, churn) and every dynamic segment are recomputed.</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>The named RFM groups, from the recency and frequency scores (docs/segmentation.md has the grid).</summary>
+public static class RfmGroups
+{
+    public static readonly IReadOnlyList<string> All =
+    [
+        "champions", "loyal_customers", "potential_loyalists", "new_customers", "promising", "need_attention",
+        "about_to_sleep", "cant_lose", "at_risk", "hibernating",
+    ];
+
+    /// <summary>The grid as SQL over scores <c>r</c> and <c>f</c>; the same in <see cref="Name"/>.</summary>
+    public const string Sql = """
+        CASE WHEN r IS NULL OR f IS NULL THEN NULL
+             WHEN r >= 5 AND f >= 4 THEN 'champions'
+             WHEN r >= 3 AND f >= 4 THEN 'loyal_customers'
+             WHEN r >= 4 AND f >= 2 THEN 'potential_loyalists'
+             WHEN r = 5 THEN 'new_customers'
+             WHEN r = 4 THEN 'promising'
+             WHEN r = 3 AND f = 3 THEN 'need_attention'
+             WHEN r = 3 THEN 'about_to_sleep'
+             WHEN f = 5 THEN 'cant_lose'
+             WHEN f >= 3 THEN 'at_risk'
+             ELSE 'hibernating' END
+        """;
+
+    public static string Name(int r, int f) => (r, f) switch
+    {
+        ( >= 5, >= 4) => "champions",
+        ( >= 3, >= 4) => "loyal_customers",
+        ( >= 4, >= 2) => "potential_loyalists",
+        (5, _) => "new_customers",
+        (4, _) => "promising",
+        (3, 3) => "need_attention",
+        (3, _) => "about_to_sleep",
+        (_, 5) => "cant_lose",
+        (_, >= 3) => "at_risk",
+        _ => "hibernating",
+    };
+}
