@@ -1,3 +1,4 @@
+using CustomerBase.Messaging;
 using System.Security.Claims;
 using CustomerBase.Segmentation.Affinity;
 using CustomerBase.Segmentation.Infrastructure;
@@ -25,7 +26,8 @@ public static class ContactInsightsApi
         return app;
     }
 
-    public static async Task<Results<Ok<ContactProfileResponse>, NotFound>> GetContactProfile(Guid id, ClaimsPrincipal user, SegmentationDbContext db, CancellationToken ct)
+    public static async Task<Results<Ok<ContactProfileResponse>, NotFound>> GetContactProfile(
+        Guid id, ClaimsPrincipal user, SegmentationDbContext db, PersonalDataAccessLog<SegmentationDbContext> access, CancellationToken ct)
     {
         var profile = await db.ContactProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.ContactId == id, ct);
         if (profile is null || !TeamScope.CanSee(user, profile.OwnerId, profile.Team))
@@ -33,6 +35,7 @@ public static class ContactInsightsApi
             return TypedResults.NotFound();
         }
         var segments = await db.SegmentMembers.AsNoTracking().Where(m => m.ContactId == id).Select(m => m.SegmentId).ToListAsync(ct);
+        access.Record(user, "segments.contact", id, 1);
         return TypedResults.Ok(ContactProfileResponse.From(profile, segments));
     }
 

@@ -150,7 +150,8 @@ public static class SegmentsApi
     }
 
     public static async Task<Results<Ok<PreviewResponse>, ValidationProblem>> PreviewRule(
-        PreviewRequest request, ClaimsPrincipal user, SegmentationDbContext db, SegmentCounts counts, TimeProvider clock, CancellationToken ct)
+        PreviewRequest request, ClaimsPrincipal user, SegmentationDbContext db, SegmentCounts counts, PersonalDataAccessLog<SegmentationDbContext> access,
+        TimeProvider clock, CancellationToken ct)
     {
         if (request.Rule is not { ValueKind: JsonValueKind.String or JsonValueKind.Object } ruleJson)
         {
@@ -192,6 +193,8 @@ public static class SegmentsApi
                 $"SELECT contact_id, first_name, last_name, lifecycle_stage, order_count, total_spent FROM contact_profiles p WHERE {where} ORDER BY contact_id LIMIT {sampleSize}",
                 Parameters(), r => new ContactSample(r.GetGuid(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2),
                     r.IsDBNull(3) ? null : r.GetString(3), r.GetInt32(4), r.GetDecimal(5)), ct);
+            // The rule is not the filter in the trail: its values may themselves be personal data (a name, a city).
+            access.Record(user, "segments.preview-sample", null, sample.Count);
         }
         return TypedResults.Ok(new PreviewResponse(count, sample, compiled.TimeBased));
     }

@@ -12,6 +12,8 @@ public static class Extensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        // A contact's entry and preview samples (names) go to consent's audit trail.
+        builder.Services.AddPersonalDataAccessLog<SegmentationDbContext>(ResourceNames.Segmentation);
         builder.AddMessaging<SegmentationDbContext>(ResourceNames.Segmentation, bus =>
         {
             bus.AddConsumer<ContactCreatedConsumer>();

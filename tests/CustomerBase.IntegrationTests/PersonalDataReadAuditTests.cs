@@ -1,11 +1,12 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using CustomerBase.IntegrationTests.Interactions;
 using CustomerBase.ServiceDefaults.Security;
 
-namespace CustomerBase.IntegrationTests.Interactions;
+namespace CustomerBase.IntegrationTests;
 
-/// <summary>Reads of a person's history reach consent's one audit trail: who read whose timeline, interaction or preferences.</summary>
-public sealed class ReadAuditTests(SystemFixture fixture)
+/// <summary>Reads of a person's data in services other than contacts reach consent's one audit trail: who read whose data, when.</summary>
+public sealed class PersonalDataReadAuditTests(SystemFixture fixture)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -28,5 +29,22 @@ public sealed class ReadAuditTests(SystemFixture fixture)
         Assert.Equal(["interactions.preferences", "interactions.read", "interactions.timeline"], entries.Select(e => e.GetProperty("what").GetString()).Order());
         Assert.All(entries, e => Assert.Equal("interactions", e.GetProperty("service").GetString()));
         Assert.Equal(1, entries.Single(e => e.GetProperty("what").GetString() == "interactions.timeline").GetProperty("rowCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task ReadingAContactsSegmentationEntryIsInTheAuditTrail()
+    {
+        var contactId = await fixture.Gateway.CreateContactAsync("Audited", "Segment");
+        var actor = $"marketer-{Guid.NewGuid():N}";
+        using var reader = fixture.ClientFor(Roles.Marketer, subject: actor);
+
+        using var entry = await Eventually.Until(() => reader.GetAsync($"/api/segments/contacts/{contactId}", Ct), r => r.IsSuccessStatusCode,
+            what: "the contact in segmentation's read model");
+
+        using var auditor = fixture.ClientFor(Roles.Auditor);
+        var trail = await Eventually.Until(() => auditor.GetFromJsonAsync<JsonElement>($"/api/consent/audit?actor={actor}&contactId={contactId}", Ct),
+            p => p.GetProperty("items").GetArrayLength() > 0, what: "the read in the audit trail");
+        var read = Assert.Single(trail.GetProperty("items").EnumerateArray());
+        Assert.Equal(("segmentation", "segments.contact"), (read.GetProperty("service").GetString(), read.GetProperty("what").GetString()));
     }
 }
