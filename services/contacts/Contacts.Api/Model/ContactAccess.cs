@@ -27,15 +27,7 @@ public static class ContactAccess
     }
 
     /// <summary>The same rule as <see cref="VisibleTo"/>, for a card already in hand (from the cache).</summary>
-    public static bool CanSee(ClaimsPrincipal user, string? ownerId, string? team)
-    {
-        if (!IsRestrictedToTeam(user))
-        {
-            return true;
-        }
-        var userTeam = user.FindFirst(ClaimNames.Team)?.Value;
-        return ownerId == user.FindFirst(ClaimNames.Subject)?.Value || (userTeam is not null && team == userTeam);
-    }
+    public static bool CanSee(ClaimsPrincipal user, string? ownerId, string? team) => TeamScope.CanSee(user, ownerId, team);
 
     /// <summary>A sales manager's new contact is theirs and their team's, whatever the card says.</summary>
     public static ContactCard AssignOwnership(ContactCard card, ClaimsPrincipal user) => IsRestrictedToTeam(user)
