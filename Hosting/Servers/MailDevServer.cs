@@ -2,7 +2,7 @@ namespace CustomerBase.Hosting.Servers;
 
 /// <summary>
 /// MailDev (npm <c>maildev</c>, installed into <c>tools/maildev</c> by scripts/install-prerequisites.sh): the SMTP
-/// server local runs and tests send e-mail to, with a web UI and a REST API (<c>GET /email</c>) to read what arrived.
+/// server local runs and tests send e-mail to, with a web UI and a REST API (<c>GET /api/email</c>) to read what arrived.
 /// Mail is kept in memory only; both ports listen on 127.0.0.1.
 /// </summary>
 public sealed class MailDevServer(string dataDirectory, int smtpPort, int webPort, string installDirectory)
@@ -16,7 +16,7 @@ public sealed class MailDevServer(string dataDirectory, int smtpPort, int webPor
     public string NodePath { get; init; } = "/usr/bin/node";
     public string ScriptPath { get; } = Path.Combine(installDirectory, "node_modules", "maildev", "dist", "bin", "maildev.js");
 
-    /// <summary>The web UI, and the REST API under it (<c>email</c>, <c>email/{id}</c>, <c>email/all</c>).</summary>
+    /// <summary>The web UI, and the REST API under it (<c>api/email</c>: every message received, with headers and text).</summary>
     public Uri WebUrl => new($"http://127.0.0.1:{WebPort}/");
 
     public override IReadOnlyList<string> Urls => [$"smtp://127.0.0.1:{SmtpPort}", WebUrl.ToString()];
@@ -40,7 +40,7 @@ public sealed class MailDevServer(string dataDirectory, int smtpPort, int webPor
 
         var logOffset = ServerLog.Length(LogFile);
         // MailDev does not daemonize: the shell starts it in the background, writes its pid and returns.
-        var command = $"{Unix.ShellQuote(node)} {Unix.ShellQuote(ScriptPath)} --smtp {SmtpPort} --ip 127.0.0.1 --web {WebPort} --web-ip 127.0.0.1 & echo $! > {Unix.ShellQuote(PidFile)}";
+        var command = $"{Unix.ShellQuote(node)} {Unix.ShellQuote(ScriptPath)} --smtp {SmtpPort} --ip 127.0.0.1 --web {WebPort} --web-ip 127.0.0.1 --mail-directory {Unix.ShellQuote(Path.Combine(DataDirectory, "mail"))} & echo $! > {Unix.ShellQuote(PidFile)}";
         if (await RunToolAsync("/bin/sh", ["-c", command], ct) != 0)
         {
             throw StartFailure("maildev failed to start", logOffset);

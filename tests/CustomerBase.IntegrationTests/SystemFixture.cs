@@ -47,6 +47,8 @@ public sealed class SystemFixture : IAsyncLifetime
                 ["ContactsOptions__DefaultPhoneRegion"] = "PL",
                 ["ContactsOptions__Export__MaxRowsPerUserPerDay"] = ExportRowsPerDay.ToString(),
                 [$"ContactsOptions__BulkAccess__PerRole__{Roles.Support}"] = SupportReadsPerHour.ToString(),
+                // Birthday campaigns scan their audience every 2 s instead of hourly, so a test sees a scan soon.
+                ["Campaigns__TriggerScanInterval"] = "00:00:02",
             },
             Report = line => Console.WriteLine($"[system] {line}"),
         }), created: Dashboard.Show);

@@ -17,6 +17,7 @@ public sealed class CampaignsDbContext(DbContextOptions<CampaignsDbContext> opti
         modelBuilder.AddOutboxAndInbox();
         modelBuilder.Entity<Campaign>(campaign =>
         {
+            campaign.ToTable("campaigns");
             campaign.Property(c => c.Id).ValueGeneratedNever();
             campaign.Property(c => c.Name).HasMaxLength(200);
             campaign.Property(c => c.Purpose).HasMaxLength(40);
@@ -32,6 +33,7 @@ public sealed class CampaignsDbContext(DbContextOptions<CampaignsDbContext> opti
         });
         modelBuilder.Entity<CampaignRun>(run =>
         {
+            run.ToTable("campaign_runs");
             run.Property(r => r.Id).ValueGeneratedNever();
             run.Property(r => r.Occurrence).HasMaxLength(100);
             run.Property(r => r.Status).HasMaxLength(20);
@@ -41,6 +43,7 @@ public sealed class CampaignsDbContext(DbContextOptions<CampaignsDbContext> opti
         });
         modelBuilder.Entity<CampaignMessage>(message =>
         {
+            message.ToTable("campaign_messages");
             message.Property(m => m.Id).ValueGeneratedNever();
             message.Property(m => m.Occurrence).HasMaxLength(100);
             message.Property(m => m.Channel).HasMaxLength(20);
@@ -60,6 +63,7 @@ public sealed class CampaignsDbContext(DbContextOptions<CampaignsDbContext> opti
         });
         modelBuilder.Entity<ContactActivity>(activity =>
         {
+            activity.ToTable("contact_activities");
             activity.HasKey(a => a.ContactId);
             activity.Property(a => a.LastOrderNumber).HasMaxLength(100);
             activity.Property(a => a.LastOrderCurrency).HasMaxLength(3);

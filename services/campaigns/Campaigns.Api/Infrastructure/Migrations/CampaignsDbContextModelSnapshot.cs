@@ -226,14 +226,14 @@ namespace CustomerBase.Campaigns.Infrastructure.Migrations
                         .HasColumnName("window_to");
 
                     b.HasKey("Id")
-                        .HasName("pk_messages");
+                        .HasName("pk_campaign_messages");
 
                     b.HasIndex("Channel")
                         .HasDatabaseName("ix_campaign_messages_in_flight")
                         .HasFilter("status = 'released'");
 
                     b.HasIndex("ContactId")
-                        .HasDatabaseName("ix_messages_contact_id");
+                        .HasDatabaseName("ix_campaign_messages_contact_id");
 
                     b.HasIndex("NotBefore")
                         .HasDatabaseName("ix_campaign_messages_due")
@@ -241,9 +241,9 @@ namespace CustomerBase.Campaigns.Infrastructure.Migrations
 
                     b.HasIndex("CampaignId", "Occurrence", "ContactId")
                         .IsUnique()
-                        .HasDatabaseName("ix_messages_campaign_id_occurrence_contact_id");
+                        .HasDatabaseName("ix_campaign_messages_campaign_id_occurrence_contact_id");
 
-                    b.ToTable("messages", (string)null);
+                    b.ToTable("campaign_messages", (string)null);
                 });
 
             modelBuilder.Entity("CustomerBase.Campaigns.Model.CampaignRun", b =>
@@ -294,17 +294,17 @@ namespace CustomerBase.Campaigns.Infrastructure.Migrations
                         .HasColumnName("status");
 
                     b.HasKey("Id")
-                        .HasName("pk_runs");
+                        .HasName("pk_campaign_runs");
 
                     b.HasIndex("Status")
-                        .HasDatabaseName("ix_runs_status")
+                        .HasDatabaseName("ix_campaign_runs_status")
                         .HasFilter("status IN ('resolving', 'releasing')");
 
                     b.HasIndex("CampaignId", "Occurrence")
                         .IsUnique()
-                        .HasDatabaseName("ix_runs_campaign_id_occurrence");
+                        .HasDatabaseName("ix_campaign_runs_campaign_id_occurrence");
 
-                    b.ToTable("runs", (string)null);
+                    b.ToTable("campaign_runs", (string)null);
                 });
 
             modelBuilder.Entity("CustomerBase.Campaigns.Model.ContactActivity", b =>

@@ -37,6 +37,9 @@ public sealed class CampaignsOptions
     /// <summary>How often triggers that look ahead (birthdays) scan their audience.</summary>
     public TimeSpan TriggerScanInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>How far ahead a scan records birthday messages; each waits in the release loop until its moment.</summary>
+    public TimeSpan TriggerLookAhead { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>Messages deferred past this many days after their first moment are dropped as expired.</summary>
     public TimeSpan DefaultValidFor { get; set; } = TimeSpan.FromDays(14);
 }

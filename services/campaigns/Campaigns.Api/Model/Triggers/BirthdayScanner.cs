@@ -43,7 +43,7 @@ public sealed class BirthdayScanner(IServiceScopeFactory scopes, IOptions<Campai
         var audience = services.GetRequiredService<Audience.AudienceClient>();
         var contacts = services.GetRequiredService<ContactsDirectory.ContactsDirectoryClient>();
         var recorder = services.GetRequiredService<RecipientRecorder>();
-        var ahead = options.Value.TriggerScanInterval * 2;
+        var ahead = options.Value.TriggerLookAhead + options.Value.TriggerScanInterval;
 
         foreach (var campaign in await TriggerRecorder.RunningAsync(db, TriggerKinds.Birthday, ct))
         {
