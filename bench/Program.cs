@@ -10,6 +10,7 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>
     ["timeline"] = Timeline.RunAsync,
     ["purchase-stats"] = PurchaseStatsScenario.RunAsync,
     ["consent-check"] = ConsentCheck.RunAsync,
+    ["campaign-launch"] = CampaignLaunch.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))

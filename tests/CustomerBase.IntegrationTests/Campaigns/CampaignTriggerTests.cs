@@ -1,5 +1,5 @@
 using CustomerBase.Segmentation.Contracts;
-using MassTransit;
+using System.Net.Http.Json;
 
 namespace CustomerBase.IntegrationTests.Campaigns;
 
@@ -18,24 +18,41 @@ public sealed class CampaignTriggerTests(SystemFixture fixture)
             schedule: new { kind = "trigger" }, trigger: new { kind = "segment-entered", segmentId = segment }));
         await campaigns.PostAsync(campaign, "launch");
 
-        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(fixture.System.RabbitMq.ConnectionString.Replace("amqp://", "rabbitmq://"))));
-        await bus.StartAsync(Ct);
-        try
-        {
-            var entered = new SegmentMembershipChanged(segment, contact.Id, MembershipChange.Entered, DateTimeOffset.UtcNow);
-            await bus.Publish(entered, Ct);
-            await bus.Publish(entered, Ct); // the same entry announced twice
-            await bus.Publish(entered with { SegmentId = Guid.NewGuid() }, Ct); // another segment: not this campaign's
-        }
-        finally
-        {
-            await bus.StopAsync(Ct);
-        }
+        var entered = new SegmentMembershipChanged(segment, contact.Id, MembershipChange.Entered, DateTimeOffset.UtcNow);
+        // The same entry announced twice, and an entry into another segment (not this campaign's).
+        await campaigns.PublishAsync(entered, entered, entered with { SegmentId = Guid.NewGuid() });
 
         await campaigns.WaitForStatisticsAsync(campaign, s => s.GetProperty("sent").GetInt32() == 1, "the offer sent");
         var mail = Assert.Single((await campaigns.MailboxAsync())[contact.Email]);
         Assert.Equal("Hello Irina", mail.GetProperty("subject").GetString());
         Assert.Single(await campaigns.MessagesAsync(campaign));
+    }
+
+    [Fact]
+    public async Task FollowUpGoesTheGivenDaysAfterAVisitAndNamesItsDate()
+    {
+        using var campaigns = new CampaignsTestClient(fixture);
+        var contact = await campaigns.CreateContactAsync(extra: new { timeZone = "Europe/Warsaw" });
+        var campaign = await campaigns.CreateCampaignAsync(new
+        {
+            name = "pedicure follow-up", purpose = "marketing", channel = "email", audience = new { contactIds = new[] { contact.Id } },
+            subject = "How is your pedicure?",
+            body = "{{ contact.first_name }}, hello! You were our guest on {{ last_visit.date | date: \"%d.%m\" }} — how is your pedicure?",
+            schedule = new { kind = "trigger" }, trigger = new { kind = "follow-up", interactionKind = "visit", daysAfter = 14 },
+            policies = new { respectSendWindow = false },
+        });
+        await campaigns.PostAsync(campaign, "launch");
+        // A visit fifteen days ago (15 February at 18:00 in Warsaw would do as well): its follow-up is due already.
+        var visitedAt = DateTimeOffset.UtcNow.AddDays(-15);
+        using var visit = await campaigns.Gateway.PostAsJsonAsync("/api/interactions",
+            new { contactId = contact.Id, kind = "visit", occurredAt = visitedAt, visit = new { location = "Salon", services = new[] { "pedicure" } } }, Ct);
+        visit.EnsureSuccessStatusCode();
+
+        await campaigns.WaitForStatisticsAsync(campaign, s => s.GetProperty("sent").GetInt32() == 1, "the follow-up sent");
+
+        var mail = Assert.Single((await campaigns.MailboxAsync())[contact.Email]);
+        var localDate = TimeZoneInfo.ConvertTime(visitedAt, TimeZoneInfo.FindSystemTimeZoneById("Europe/Warsaw"));
+        Assert.StartsWith($"Irina, hello! You were our guest on {localDate:dd.MM} — how is your pedicure?", mail.GetProperty("text").GetString());
     }
 
     [Fact]

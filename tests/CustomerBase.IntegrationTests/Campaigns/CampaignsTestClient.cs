@@ -1,3 +1,4 @@
+using MassTransit;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -112,6 +113,24 @@ public sealed class CampaignsTestClient(SystemFixture fixture) : IDisposable
         var emails = await _mailDev.GetFromJsonAsync<List<JsonElement>>("/api/email", Ct);
         return emails!.SelectMany(e => e.GetProperty("envelope").GetProperty("to").EnumerateArray().Select(to => (Address: to.GetProperty("address").GetString()!, Email: e)))
             .ToLookup(x => x.Address.ToLowerInvariant(), x => x.Email);
+    }
+
+    /// <summary>Publishes events on the system's broker as another service (or campaign tooling) would.</summary>
+    public async Task PublishAsync(params object[] messages)
+    {
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(fixture.System.RabbitMq.ConnectionString.Replace("amqp://", "rabbitmq://"))));
+        await bus.StartAsync(Ct);
+        try
+        {
+            foreach (var message in messages)
+            {
+                await bus.Publish(message, message.GetType(), Ct);
+            }
+        }
+        finally
+        {
+            await bus.StopAsync(Ct);
+        }
     }
 
     /// <summary>The headers of a received e-mail as sent (MailDev's JSON keeps only a few), folded lines unfolded.</summary>

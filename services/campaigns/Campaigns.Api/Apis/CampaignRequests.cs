@@ -6,7 +6,7 @@ using CustomerBase.ServiceDefaults;
 
 namespace CustomerBase.Campaigns.Apis;
 
-public sealed record CampaignAudienceRequest(Guid? SegmentId, List<Guid>? ContactIds);
+public sealed record CampaignAudienceRequest(Guid? SegmentId, List<Guid>? ContactIds, bool? All = null);
 public sealed record CampaignScheduleRequest(string? Kind, DateTimeOffset? At, string? Cron, string? TimeZone);
 public sealed record CampaignTriggerRequest(string? Kind, int? DaysBefore, int? LocalHour, int? DaysAfter, string? InteractionKind, Guid? SegmentId, string? TaskKind);
 public sealed record CampaignPoliciesRequest(bool? RespectSendWindow, string? QuietHoursEnd, string? QuietHoursStart, bool? ApplyFrequencyCap, int? MessagesPerSecond, TimeSpan? ValidFor);
@@ -20,7 +20,7 @@ public sealed record CampaignResponse(
     CampaignSchedule Schedule, CampaignTrigger? Trigger, CampaignPolicies Policies, string Status, DateTimeOffset? NextRunAt,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
-    public static CampaignResponse From(Campaign c) => new(c.Id, c.Name, c.Purpose, c.Channel, new CampaignAudienceRequest(c.SegmentId, c.ContactIds),
+    public static CampaignResponse From(Campaign c) => new(c.Id, c.Name, c.Purpose, c.Channel, new CampaignAudienceRequest(c.SegmentId, c.ContactIds, c.AllContacts ? true : null),
         c.Subject, c.Body, c.Schedule, c.Trigger, c.Policies, c.Status, c.NextRunAt, c.CreatedAt, c.UpdatedAt);
 }
 
@@ -42,11 +42,11 @@ public static class CampaignValidator
 
         switch (request.Audience)
         {
-            case null or { SegmentId: null, ContactIds: null or { Count: 0 } }:
-                errors.Add("audience", "This field is required: { \"segmentId\": \"…\" } or { \"contactIds\": [...] }.");
+            case null or { SegmentId: null, ContactIds: null or { Count: 0 }, All: not true }:
+                errors.Add("audience", "This field is required: { \"segmentId\": \"…\" }, { \"contactIds\": [...] } or { \"all\": true }.");
                 break;
-            case { SegmentId: not null, ContactIds.Count: > 0 }:
-                errors.Add("audience", "Give either segmentId or contactIds, not both.");
+            case { } audience when (audience.SegmentId is not null ? 1 : 0) + (audience.ContactIds is { Count: > 0 } ? 1 : 0) + (audience.All == true ? 1 : 0) > 1:
+                errors.Add("audience", "Give one of segmentId, contactIds or all.");
                 break;
             case { ContactIds.Count: > MaxListedContacts }:
                 errors.Add("audience.contactIds", $"At most {MaxListedContacts} contacts; use a segment for more.");
@@ -202,7 +202,8 @@ public static class CampaignValidator
         campaign.Purpose = request.Purpose!;
         campaign.Channel = request.Channel!;
         campaign.SegmentId = request.Audience!.SegmentId;
-        campaign.ContactIds = request.Audience.SegmentId is null ? request.Audience.ContactIds!.Distinct().ToList() : null;
+        campaign.AllContacts = request.Audience.All == true;
+        campaign.ContactIds = request.Audience.ContactIds is { Count: > 0 } ids ? ids.Distinct().ToList() : null;
         campaign.Subject = string.IsNullOrEmpty(request.Subject) ? null : request.Subject;
         campaign.Body = request.Body!;
         campaign.Schedule = new CampaignSchedule

@@ -1,6 +1,5 @@
 using CustomerBase.Campaigns.Contracts;
 using CustomerBase.Campaigns.Infrastructure;
-using CustomerBase.Campaigns.Model;
 using CustomerBase.Messaging;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -8,49 +7,43 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerBase.Campaigns.IntegrationEvents;
 
 /// <summary>
-/// Applies what tooling reports about a message: its status, and the moment of each outcome for the statistics
-/// (a message opened was also delivered). An unsubscribe reported by tooling (a reply "STOP", a provider's
-/// unsubscribe) is recorded with consent as a withdrawal for the message's purpose and channel.
+/// Applies what tooling reports about a message: the moment of each outcome (for the statistics) and the furthest
+/// status reached (a click after an open; a late "opened" does not move a "clicked" back). One UPDATE with the rule
+/// in SQL: receipts of one message consumed at the same time are applied one after the other by the row lock, none
+/// lost. An unsubscribe reported by tooling (a reply "STOP") is recorded with consent as a withdrawal.
 /// </summary>
 public sealed class DeliveryReceiptConsumer(CampaignsDbContext db, ConsentWithdrawals withdrawals, ILogger<DeliveryReceiptConsumer> logger)
     : InboxConsumer<CampaignsDbContext, DeliveryReceipt>(db, logger)
 {
     protected override async Task HandleAsync(DeliveryReceipt receipt, ConsumeContext<DeliveryReceipt> context)
     {
-        var message = await Db.Messages.SingleOrDefaultAsync(m => m.Id == receipt.MessageId, context.CancellationToken);
-        if (message is null)
+        var ct = context.CancellationToken;
+        var status = receipt.Status.ToString().ToLowerInvariant();
+        var updated = await Db.Database.ExecuteSqlInterpolatedAsync($"""
+            UPDATE campaign_messages SET
+                sent_at = CASE WHEN {status} = 'sent' THEN coalesce(sent_at, {receipt.At}) ELSE sent_at END,
+                delivered_at = CASE WHEN {status} = 'delivered' THEN coalesce(delivered_at, {receipt.At}) ELSE delivered_at END,
+                opened_at = CASE WHEN {status} = 'opened' THEN coalesce(opened_at, {receipt.At}) ELSE opened_at END,
+                clicked_at = CASE WHEN {status} = 'clicked' THEN coalesce(clicked_at, {receipt.At}) ELSE clicked_at END,
+                bounced_at = CASE WHEN {status} = 'bounced' THEN coalesce(bounced_at, {receipt.At}) ELSE bounced_at END,
+                failed_at = CASE WHEN {status} = 'failed' THEN coalesce(failed_at, {receipt.At}) ELSE failed_at END,
+                unsubscribed_at = CASE WHEN {status} = 'unsubscribed' THEN coalesce(unsubscribed_at, {receipt.At}) ELSE unsubscribed_at END,
+                status = CASE WHEN array_position({Progress}, {status}) > coalesce(array_position({Progress}, status), 0) THEN {status} ELSE status END
+            WHERE id = {receipt.MessageId} AND status NOT IN ('pending', 'excluded', 'cancelled', 'expired')
+            """, ct);
+        if (updated == 0)
         {
-            // A test send, or a message erased since: nothing to update.
+            // A test send, a message erased since: nothing to update.
             logger.LogDebug("Receipt for unknown message {MessageId}", receipt.MessageId);
             return;
         }
-        switch (receipt.Status)
+        if (receipt.Status == DeliveryStatus.Unsubscribed)
         {
-            case DeliveryStatus.Sent: message.SentAt ??= receipt.At; break;
-            case DeliveryStatus.Delivered: message.DeliveredAt ??= receipt.At; break;
-            case DeliveryStatus.Opened: message.OpenedAt ??= receipt.At; break;
-            case DeliveryStatus.Clicked: message.ClickedAt ??= receipt.At; break;
-            case DeliveryStatus.Bounced: message.BouncedAt ??= receipt.At; break;
-            case DeliveryStatus.Failed: message.FailedAt ??= receipt.At; break;
-            case DeliveryStatus.Unsubscribed:
-                message.UnsubscribedAt ??= receipt.At;
-                await withdrawals.WithdrawAsync(message, context.CancellationToken);
-                break;
-        }
-        // Any answer ends the message's time in flight (the release loop's back-pressure counts those).
-        if (message.Status == MessageStatus.Released)
-        {
-            message.Status = receipt.Status.ToString().ToLowerInvariant();
-        }
-        else if (message.Status != MessageStatus.Pending)
-        {
-            message.Status = Later(message.Status, receipt.Status.ToString().ToLowerInvariant());
+            var message = await Db.Messages.AsNoTracking().SingleAsync(m => m.Id == receipt.MessageId, ct);
+            await withdrawals.WithdrawAsync(message, ct);
         }
     }
 
-    private static readonly string[] Progress = ["sent", "delivered", "opened", "clicked"];
-
-    /// <summary>Receipts may arrive out of order: "opened" after "clicked" must not move the status back.</summary>
-    private static string Later(string current, string next) =>
-        Array.IndexOf(Progress, next) is var n and >= 0 && Array.IndexOf(Progress, current) is var c and >= 0 && n < c ? current : next;
+    /// <summary>How far a message got; any answer ends its time in flight (the release loop's back-pressure counts <c>released</c>).</summary>
+    private static readonly string[] Progress = ["released", "sent", "delivered", "opened", "clicked", "bounced", "failed", "unsubscribed"];
 }

@@ -11,8 +11,9 @@ public sealed class Campaign
     public required string Purpose { get; set; }
     public required string Channel { get; set; }
 
-    /// <summary>A saved segment of segmentation; or, when null, the static list <see cref="ContactIds"/>.</summary>
+    /// <summary>A saved segment of segmentation; or every contact (<see cref="AllContacts"/>); or the static list <see cref="ContactIds"/>.</summary>
     public Guid? SegmentId { get; set; }
+    public bool AllContacts { get; set; }
     public List<Guid>? ContactIds { get; set; }
 
     public string? Subject { get; set; }

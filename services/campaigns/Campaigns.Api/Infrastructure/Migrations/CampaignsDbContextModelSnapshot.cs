@@ -29,6 +29,10 @@ namespace CustomerBase.Campaigns.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<bool>("AllContacts")
+                        .HasColumnType("boolean")
+                        .HasColumnName("all_contacts");
+
                     b.Property<string>("Body")
                         .IsRequired()
                         .HasColumnType("text")

@@ -126,6 +126,10 @@ public sealed class CampaignLauncher(
         {
             request.SegmentId = segment.ToString();
         }
+        else if (campaign.AllContacts)
+        {
+            request.All = new AllContacts();
+        }
         else
         {
             request.ContactIds = new ContactIdList();

@@ -53,5 +53,5 @@ public sealed class TriggerRecorder(RecipientRecorder recorder)
 
     /// <summary>A static list limits who a trigger reaches; a segment audience does too once segmentation answers membership (see docs/campaigns.md).</summary>
     private static bool InStaticAudience(Campaign campaign, Guid contactId) =>
-        campaign.SegmentId is not null || campaign.ContactIds is null || campaign.ContactIds.Count == 0 || campaign.ContactIds.Contains(contactId);
+        campaign.SegmentId is not null || campaign.AllContacts || campaign.ContactIds is null || campaign.ContactIds.Count == 0 || campaign.ContactIds.Contains(contactId);
 }

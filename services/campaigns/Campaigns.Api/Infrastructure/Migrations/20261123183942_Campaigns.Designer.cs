@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CustomerBase.Campaigns.Infrastructure.Migrations
 {
     [DbContext(typeof(CampaignsDbContext))]
-    [Migration("20261123182706_Campaigns")]
+    [Migration("20261123183942_Campaigns")]
     partial class Campaigns
     {
         /// <inheritdoc />
@@ -31,6 +31,10 @@ namespace CustomerBase.Campaigns.Infrastructure.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<bool>("AllContacts")
+                        .HasColumnType("boolean")
+                        .HasColumnName("all_contacts");
 
                     b.Property<string>("Body")
                         .IsRequired()

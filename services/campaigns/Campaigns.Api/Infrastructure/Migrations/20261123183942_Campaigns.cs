@@ -79,6 +79,7 @@ namespace CustomerBase.Campaigns.Infrastructure.Migrations
                     purpose = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
                     channel = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     segment_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    all_contacts = table.Column<bool>(type: "boolean", nullable: false),
                     contact_ids = table.Column<List<Guid>>(type: "uuid[]", nullable: true),
                     subject = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     body = table.Column<string>(type: "text", nullable: false),
