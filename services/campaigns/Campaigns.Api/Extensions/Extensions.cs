@@ -21,7 +21,7 @@ public static class Extensions
         builder.AddMessaging<CampaignsDbContext>(ResourceNames.Campaigns, bus =>
         {
             bus.AddConsumer<ErasureRequestedConsumer>();
-            bus.AddConsumer<DeliveryReceiptConsumer>();
+            bus.AddConsumer<DeliveryReceiptConsumer>(typeof(DeliveryReceiptConsumerDefinition));
             bus.AddConsumer<InteractionRecordedConsumer>();
             bus.AddConsumer<OrderPlacedConsumer>();
             bus.AddConsumer<SegmentMembershipChangedConsumer>();

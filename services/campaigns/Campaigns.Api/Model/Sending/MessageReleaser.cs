@@ -124,8 +124,7 @@ public sealed class MessageReleaser(
         var decisions = (await consent.CheckAsync(request, cancellationToken: ct)).Decisions.ToDictionary(d => Guid.Parse(d.ContactId));
         var cap = new FrequencyCap(_options.CapMaxMessages, _options.CapPeriod);
         var capped = campaign.Policies.ApplyFrequencyCap ?? campaign.Purpose == CampaignPurposes.Marketing;
-        var released = 0;
-
+        var ready = new List<CampaignMessage>(messages.Count);
         foreach (var message in messages)
         {
             if (now > message.NotAfter)
@@ -150,7 +149,18 @@ public sealed class MessageReleaser(
                     continue;
                 }
             }
-            if (capped && await limits.TryCountAsync(message.ContactId, message.Id, cap, now) is { } allowedAt)
+            ready.Add(message);
+        }
+        // The cap last, so a message held for its window does not use up the contact's allowance; all of the batch's
+        // checks in flight at once (each is atomic in Redis, so two messages to one contact still count one by one).
+        var deferredUntil = capped
+            ? await Task.WhenAll(ready.Select(m => limits.TryCountAsync(m.ContactId, m.Id, cap, now)))
+            : new DateTimeOffset?[ready.Count];
+        var released = 0;
+        for (var i = 0; i < ready.Count; i++)
+        {
+            var message = ready[i];
+            if (deferredUntil[i] is { } allowedAt)
             {
                 (message.NotBefore, message.DeferredReason) = (allowedAt, DeferralReasons.Cap);
                 continue;
