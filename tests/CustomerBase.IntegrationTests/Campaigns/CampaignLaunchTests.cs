@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace CustomerBase.IntegrationTests.Campaigns;
@@ -53,6 +54,10 @@ public sealed class CampaignLaunchTests(SystemFixture fixture)
         var first = await campaigns.CreateCampaignAsync(CampaignsTestClient.EmailCampaign(ids));
         await campaigns.PostAsync(first, "launch");
         await campaigns.WaitForStatisticsAsync(first, s => s.GetProperty("sent").GetInt32() == 3, "the first campaign sent");
+
+        // Everything of the only run dealt with: the one-off campaign completes by itself.
+        await Eventually.Until(() => campaigns.Gateway.GetFromJsonAsync<JsonElement>($"/api/campaigns/{first}", Ct),
+            c => c.GetProperty("status").GetString() == "completed", TimeSpan.FromSeconds(30), "the first campaign completed", TimeSpan.FromMilliseconds(250));
 
         var leaving = contacts[0];
         var email = Assert.Single((await campaigns.MailboxAsync())[leaving.Email]);

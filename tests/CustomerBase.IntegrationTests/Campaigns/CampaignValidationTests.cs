@@ -90,4 +90,21 @@ public sealed class CampaignValidationTests(SystemFixture fixture)
         Assert.StartsWith("Irina, hello! Campaign Spring.", preview.GetProperty("body").GetString());
         Assert.Equal(contact.Email, preview.GetProperty("address").GetString());
     }
+
+    [Fact]
+    public async Task TestSendGoesToTheGivenAddressOnlyAndIsNotACampaignMessage()
+    {
+        using var campaigns = new CampaignsTestClient(fixture);
+        var contact = await campaigns.CreateContactAsync(marketingConsent: false);
+        var campaign = await campaigns.CreateCampaignAsync(CampaignsTestClient.EmailCampaign([contact.Id], name: "Spring"));
+        var colleague = $"colleague-{Guid.NewGuid():N}@campaigns.test";
+
+        using var response = await campaigns.Gateway.PostAsJsonAsync($"/api/campaigns/{campaign}/test-send", new { contactId = contact.Id, address = colleague }, Ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var mailbox = await Eventually.Until(campaigns.MailboxAsync, m => m[colleague].Any(), what: "the test e-mail in MailDev");
+        Assert.Equal("[test] Hello Irina", Assert.Single(mailbox[colleague]).GetProperty("subject").GetString());
+        Assert.Empty(mailbox[contact.Email]);
+        Assert.Empty(await campaigns.MessagesAsync(campaign));
+    }
 }

@@ -1,5 +1,6 @@
 using CustomerBase.Campaigns.Infrastructure;
 using CustomerBase.Segmentation.Contracts.Grpc;
+using System.Threading.Channels;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -94,21 +95,38 @@ public sealed class CampaignLauncher(
         var notBefore = run.StartedAt;
         var (recorded, excluded) = (0, 0);
 
-        using var stream = audience.Resolve(AudienceRequest(campaign), cancellationToken: ct);
-        await foreach (var batch in stream.ResponseStream.ReadAllAsync(ct))
+        // While one batch is rendered and recorded, the next one's cards and consent are fetched (two batches at most in memory).
+        var prepared = Channel.CreateBounded<RecipientRecorder.PreparedBatch>(1);
+        using var stopFetching = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var fetching = Task.Run(async () =>
         {
-            var ids = batch.ContactIds.Select(Guid.Parse).ToList();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var counts = await recorder.RecordAsync(db, campaign, compiled, run.Occurrence, ids, notBefore, ct);
-            // Renewing the lease in the batch's transaction: a replica that lost its lease cannot commit a batch unnoticed.
-            var renewed = await db.Database.ExecuteSqlInterpolatedAsync(
-                $"UPDATE campaign_runs SET lease_until = {time.GetUtcNow() + options.Value.RunLease} WHERE id = {runId} AND status = {RunStatus.Resolving}", ct);
-            if (renewed == 0)
+            try
             {
-                return; // cancelled meanwhile
+                using var stream = audience.Resolve(AudienceRequest(campaign), cancellationToken: stopFetching.Token);
+                await foreach (var batch in stream.ResponseStream.ReadAllAsync(stopFetching.Token))
+                {
+                    var ids = batch.ContactIds.Select(Guid.Parse).ToList();
+                    await prepared.Writer.WriteAsync(await recorder.PrepareAsync(campaign, ids, stopFetching.Token), stopFetching.Token);
+                }
+                prepared.Writer.Complete();
             }
-            await transaction.CommitAsync(ct);
-            (recorded, excluded) = (recorded + counts.Recorded, excluded + counts.Excluded);
+            catch (Exception ex)
+            {
+                prepared.Writer.Complete(ex);
+            }
+        }, ct);
+        try
+        {
+            await RecordBatchesAsync();
+        }
+        finally
+        {
+            await stopFetching.CancelAsync();
+            await fetching;
+        }
+        if (run.Status != RunStatus.Resolving)
+        {
+            return;
         }
 
         run.Status = RunStatus.Releasing;
@@ -117,6 +135,25 @@ public sealed class CampaignLauncher(
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Run {RunId} of campaign {CampaignId} resolved: {Recorded} messages recorded, {Excluded} of them excluded",
             runId, campaign.Id, recorded, excluded);
+
+        async Task RecordBatchesAsync()
+        {
+            await foreach (var batch in prepared.Reader.ReadAllAsync(ct))
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var counts = await recorder.RecordAsync(db, campaign, compiled, run.Occurrence, batch, notBefore, ct);
+                // Renewing the lease in the batch's transaction: a replica that lost its lease cannot commit a batch unnoticed.
+                var renewed = await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"UPDATE campaign_runs SET lease_until = {time.GetUtcNow() + options.Value.RunLease} WHERE id = {runId} AND status = {RunStatus.Resolving}", ct);
+                if (renewed == 0)
+                {
+                    run.Status = RunStatus.Completed; // cancelled meanwhile: in memory only, so the caller stops here
+                    return;
+                }
+                await transaction.CommitAsync(ct);
+                (recorded, excluded) = (recorded + counts.Recorded, excluded + counts.Excluded);
+            }
+        }
     }
 
     public static ResolveAudienceRequest AudienceRequest(Campaign campaign)

@@ -20,7 +20,10 @@ public sealed class CampaignsOptions
     public TimeSpan ReleaseInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Messages taken per release transaction.</summary>
-    public int ReleaseBatchSize { get; set; } = 500;
+    public int ReleaseBatchSize { get; set; } = 1000;
+
+    /// <summary>Release loops per replica. The throttle and the in-flight bound are read per batch, so they may be passed by up to one batch per loop.</summary>
+    public int ReleaseWorkers { get; set; } = 2;
 
     /// <summary>Per channel: messages per second released to tooling, across replicas.</summary>
     public Dictionary<string, int> MessagesPerSecond { get; set; } = new() { ["email"] = 2000, ["sms"] = 200, ["messenger"] = 500, ["call-task"] = 50 };

@@ -25,7 +25,11 @@ public sealed class MessageReleaser(
 {
     private readonly CampaignsOptions _options = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Several loops per replica: while one waits for consent or the database, another prepares its batch (SKIP LOCKED keeps them apart).</summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.ReleaseWorkers)).Select(_ => Task.Run(() => LoopAsync(stoppingToken), stoppingToken)));
+
+    private async Task LoopAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -28,15 +28,31 @@ public sealed class RecipientRecorder(
 
     public sealed record Counts(int Recorded, int Excluded);
 
-    public async Task<Counts> RecordAsync(CampaignsDbContext db, Campaign campaign, CompiledCampaign compiled, string occurrence,
-        IReadOnlyList<Guid> contactIds, DateTimeOffset notBefore, CancellationToken ct)
+    /// <summary>What a batch needs from other services (cards, consent), fetched without the database, so a launch can fetch the next batch while it records this one.</summary>
+    public sealed record PreparedBatch(IReadOnlyList<Guid> ContactIds, Dictionary<Guid, RecipientCard> Cards, Dictionary<Guid, ConsentDecision> Decisions);
+
+    public async Task<PreparedBatch> PrepareAsync(Campaign campaign, IReadOnlyList<Guid> contactIds, CancellationToken ct)
     {
+        if (contactIds.Count == 0)
+        {
+            return new PreparedBatch(contactIds, [], []);
+        }
+        var cards = await CardsAsync(contactIds, ct);
+        return new PreparedBatch(contactIds, cards, await ConsentAsync(campaign, contactIds, cards, ct));
+    }
+
+    public async Task<Counts> RecordAsync(CampaignsDbContext db, Campaign campaign, CompiledCampaign compiled, string occurrence,
+        IReadOnlyList<Guid> contactIds, DateTimeOffset notBefore, CancellationToken ct) =>
+        await RecordAsync(db, campaign, compiled, occurrence, await PrepareAsync(campaign, contactIds, ct), notBefore, ct);
+
+    public async Task<Counts> RecordAsync(CampaignsDbContext db, Campaign campaign, CompiledCampaign compiled, string occurrence,
+        PreparedBatch batch, DateTimeOffset notBefore, CancellationToken ct)
+    {
+        var (contactIds, cards, decisions) = (batch.ContactIds, batch.Cards, batch.Decisions);
         if (contactIds.Count == 0)
         {
             return new Counts(0, 0);
         }
-        var cards = await CardsAsync(contactIds, ct);
-        var decisions = await ConsentAsync(campaign, contactIds, cards, ct);
         var activities = await db.ContactActivities.AsNoTracking().Where(a => contactIds.Contains(a.ContactId)).ToDictionaryAsync(a => a.ContactId, ct);
         var validFor = campaign.Policies.ValidFor ?? options.Value.DefaultValidFor;
 
