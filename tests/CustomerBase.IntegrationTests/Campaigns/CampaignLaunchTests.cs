@@ -16,7 +16,7 @@ public sealed class CampaignLaunchTests(SystemFixture fixture)
     public async Task EachConsentingContactGetsExactlyOneEmailAndNoneWhoNeverConsentedOrWithdrewDuringTheLaunch()
     {
         using var campaigns = new CampaignsTestClient(fixture);
-        const int total = 120, neverConsented = 12, withdrawing = 10;
+        const int total = 200, neverConsented = 20, withdrawing = 10;
         var contacts = await campaigns.CreateContactsAsync(total, consents: i => i >= neverConsented);
         var ids = contacts.Select(c => c.Id).ToList();
         await campaigns.WaitUntilSegmentationKnowsAsync(ids);

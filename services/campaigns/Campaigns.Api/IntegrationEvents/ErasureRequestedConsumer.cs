@@ -11,7 +11,7 @@ namespace CustomerBase.Campaigns.IntegrationEvents;
 /// Campaigns' part of an erasure: the person's messages (texts and addresses included), their activity read model
 /// and the outbox messages about them are deleted; campaign statistics lose them too, which is the point.
 /// </summary>
-public sealed class ErasureRequestedConsumer(CampaignsDbContext db, ILogger<ErasureRequestedConsumer> logger)
+public sealed class ErasureRequestedConsumer(CampaignsDbContext db, Model.RedisSendLimits limits, ILogger<ErasureRequestedConsumer> logger)
     : InboxConsumer<CampaignsDbContext, ErasureRequested>(db, logger)
 {
     protected override async Task HandleAsync(ErasureRequested message, ConsumeContext<ErasureRequested> context)
@@ -24,6 +24,7 @@ public sealed class ErasureRequestedConsumer(CampaignsDbContext db, ILogger<Eras
         var messages = await Db.Messages.Where(m => m.ContactId == message.ContactId).ExecuteDeleteAsync(ct);
         await Db.ContactActivities.Where(a => a.ContactId == message.ContactId).ExecuteDeleteAsync(ct);
         var events = await Db.ForgetOutboxMessagesAboutAsync(message.ContactId, ct);
+        await limits.ForgetAsync(message.ContactId);
         Db.AddToOutbox(new ErasureCompleted(message.RequestId, ResourceNames.Campaigns, DateTimeOffset.UtcNow,
             $"{messages} campaign messages and {events} outbox messages deleted"));
     }

@@ -38,6 +38,9 @@ public sealed class RedisSendLimits(IConnectionMultiplexer redis)
         return result == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(result);
     }
 
+    /// <summary>Forgets a contact's release moments (erasure): the key names the contact.</summary>
+    public Task ForgetAsync(Guid contactId) => redis.GetDatabase().KeyDeleteAsync($"campaigns:cap:{contactId:N}");
+
     /// <summary>Takes up to <paramref name="wanted"/> of this second's <paramref name="perSecond"/> for <paramref name="key"/>; returns how many.</summary>
     public async Task<int> TakeAsync(string key, int perSecond, int wanted, DateTimeOffset now)
     {
