@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using CustomerBase.Campaigns.Apis;
 using CustomerBase.Campaigns.Model;
 using CustomerBase.Campaigns.Model.Templates;
@@ -53,8 +54,19 @@ public sealed class TemplateValidationTests
         var request = new CampaignRequest("x", "service", "sms", new CampaignAudienceRequest(null, [Guid.NewGuid()]), null,
             "{{ contact.full_name }} " + new string('x', 300), null, null, null);
 
-        var errors = CampaignValidator.Validate(request, smsMaxLength: 306).ToDictionary();
+        var errors = CampaignValidator.Validate(request, smsMaxLength: 306, new FakeTimeProvider().GetUtcNow()).ToDictionary();
 
         Assert.Contains("SMS", Assert.Single(errors["body"]));
+    }
+
+    [Fact]
+    public void ScheduleAtAMomentAlreadyPastIsRefused()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 6, 10, 9, 0, 0, TimeSpan.Zero));
+        var request = new CampaignRequest("x", "marketing", "email", new CampaignAudienceRequest(null, [Guid.NewGuid()]), "s", "b",
+            new CampaignScheduleRequest("at", clock.GetUtcNow().AddMinutes(-1), null, null), null, null);
+
+        Assert.True(CampaignValidator.Validate(request, 306, clock.GetUtcNow()).ToDictionary().ContainsKey("schedule.at"));
+        Assert.False(CampaignValidator.Validate(request, 306, clock.GetUtcNow().AddMinutes(-2)).ToDictionary().ContainsKey("schedule.at"));
     }
 }

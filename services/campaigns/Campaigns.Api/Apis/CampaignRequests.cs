@@ -32,7 +32,7 @@ public static class CampaignValidator
 {
     public const int MaxListedContacts = 100_000;
 
-    public static ValidationErrors Validate(CampaignRequest request, int smsMaxLength)
+    public static ValidationErrors Validate(CampaignRequest request, int smsMaxLength, DateTimeOffset now)
     {
         var errors = new ValidationErrors()
             .Required("name", request.Name).MaxLength("name", request.Name, 200)
@@ -68,7 +68,7 @@ public static class CampaignValidator
             }
         }
 
-        CheckSchedule(errors, request);
+        CheckSchedule(errors, request, now);
         CheckPolicies(errors, request.Policies);
         return errors;
     }
@@ -106,7 +106,7 @@ public static class CampaignValidator
         return template;
     }
 
-    private static void CheckSchedule(ValidationErrors errors, CampaignRequest request)
+    private static void CheckSchedule(ValidationErrors errors, CampaignRequest request, DateTimeOffset now)
     {
         var schedule = request.Schedule;
         var kind = schedule?.Kind ?? ScheduleKinds.Now;
@@ -120,7 +120,7 @@ public static class CampaignValidator
             case ScheduleKinds.At when schedule?.At is null:
                 errors.Add("schedule.at", "This field is required for a schedule at a moment.");
                 break;
-            case ScheduleKinds.At when schedule.At <= DateTimeOffset.UtcNow:
+            case ScheduleKinds.At when schedule.At <= now:
                 errors.Add("schedule.at", $"The moment {schedule.At:O} is in the past.");
                 break;
             case ScheduleKinds.Cron when string.IsNullOrWhiteSpace(schedule?.Cron):

@@ -28,12 +28,12 @@ public static class CampaignsApi
     public static async Task<Results<Created<CampaignResponse>, ValidationProblem>> CreateCampaign(
         CampaignRequest request, CampaignsDbContext db, IOptions<CampaignsOptions> options, TimeProvider time, CancellationToken ct)
     {
-        var errors = CampaignValidator.Validate(request, options.Value.SmsMaxLength);
+        var now = time.GetUtcNow();
+        var errors = CampaignValidator.Validate(request, options.Value.SmsMaxLength, now);
         if (!errors.IsEmpty)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
-        var now = time.GetUtcNow();
         var campaign = new Campaign { Id = Guid.CreateVersion7(), Name = "", Purpose = "", Channel = "", Body = "", CreatedAt = now, UpdatedAt = now };
         CampaignValidator.Apply(request, campaign);
         db.Campaigns.Add(campaign);
@@ -66,7 +66,7 @@ public static class CampaignsApi
         {
             return TypedResults.NotFound();
         }
-        var errors = CampaignValidator.Validate(request, options.Value.SmsMaxLength);
+        var errors = CampaignValidator.Validate(request, options.Value.SmsMaxLength, time.GetUtcNow());
         if (campaign.Status is not (CampaignStatus.Draft or CampaignStatus.Paused))
         {
             errors.Add("status", $"A {campaign.Status} campaign cannot be changed; pause it first (or create a new one).");
