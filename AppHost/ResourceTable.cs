@@ -32,6 +32,7 @@ public static class ResourceTable
         output.WriteLine($"    export TOKEN={system.Issuer.CreateToken(Roles.Administrator)}");
         output.WriteLine($"    curl -X POST {system.GatewayUrl}api/contacts -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{{\"firstName\":\"Irina\"}}'");
         output.WriteLine($"  RabbitMQ management: {system.RabbitMq.ManagementUrl} (guest / guest)");
+        output.WriteLine($"  MailDev (e-mail campaigns send locally): {system.MailDev.WebUrl}");
         output.WriteLine($"  Logs: {system.LogDirectory}/<resource>.log");
         output.WriteLine();
     }

@@ -14,8 +14,9 @@ public sealed class CustomerBaseSystem : IAsyncDisposable
     private readonly SystemOptions _options;
     private readonly List<ServiceProcess> _services = [];
 
-    private CustomerBaseSystem(SystemOptions options, PostgresServer postgres, RedisServer redis, RabbitMqServer rabbitMq)
+    private CustomerBaseSystem(SystemOptions options, PostgresServer postgres, RedisServer redis, RabbitMqServer rabbitMq, MailDevServer mailDev)
     {
+        MailDev = mailDev;
         _options = options;
         Issuer = new DevelopmentIssuer(options.ResolvedDataDirectory);
         Secrets = new DevelopmentSecrets(options.ResolvedDataDirectory);
@@ -31,6 +32,9 @@ public sealed class CustomerBaseSystem : IAsyncDisposable
     public PostgresServer Postgres { get; }
     public RedisServer Redis { get; }
     public RabbitMqServer RabbitMq { get; }
+
+    /// <summary>The SMTP server campaigns' e-mail adapter sends to, with its web UI (MailDev).</summary>
+    public MailDevServer MailDev { get; }
     public IReadOnlyList<ServiceProcess> Services => _services;
     public ServiceProcess Gateway => _services.Single(s => s.Name == ResourceNames.Gateway);
     public Uri GatewayUrl => Gateway.HttpUrl;
@@ -40,7 +44,7 @@ public sealed class CustomerBaseSystem : IAsyncDisposable
     public ServiceProcess Service(string name) => _services.Single(s => s.Name == name);
 
     /// <summary>Everything that runs, servers first, for a table or a dashboard.</summary>
-    public IReadOnlyList<IResource> Resources => [Postgres, Redis, RabbitMq, .. _services];
+    public IReadOnlyList<IResource> Resources => [Postgres, Redis, RabbitMq, MailDev, .. _services];
 
     /// <summary>Creates and starts the whole system; on failure, stops whatever had started and throws.</summary>
     /// <param name="created">
@@ -72,7 +76,8 @@ public sealed class CustomerBaseSystem : IAsyncDisposable
             options,
             new PostgresServer(Path.Combine(data, "postgres"), Port(options.PostgresPort), options.Durable),
             new RedisServer(Path.Combine(data, "redis"), Port(options.RedisPort)),
-            new RabbitMqServer(Path.Combine(data, "rabbitmq"), Port(options.RabbitMqPort), Port(options.RabbitMqManagementPort)));
+            new RabbitMqServer(Path.Combine(data, "rabbitmq"), Port(options.RabbitMqPort), Port(options.RabbitMqManagementPort)),
+            new MailDevServer(Path.Combine(data, "maildev"), PortAllocator.GetFreePort(), PortAllocator.GetFreePort(), Path.Combine(options.RepositoryRoot, "tools", "maildev")));
         system.CreateServices();
         return system;
     }
@@ -86,13 +91,17 @@ public sealed class CustomerBaseSystem : IAsyncDisposable
             Http = new Uri($"http://127.0.0.1:{PortAllocator.GetFreePort()}"),
             Grpc = s.HasGrpc ? new Uri($"http://127.0.0.1:{PortAllocator.GetFreePort()}") : null,
         });
+        var gatewayPort = _options.GatewayPort == 0 ? PortAllocator.GetFreePort() : _options.GatewayPort;
+        var gatewayUrl = new Uri($"http://localhost:{gatewayPort}");
         foreach (var definition in ServiceCatalog.Services)
         {
             var urls = endpoints[definition.Name];
-            _services.Add(CreateService(definition, urls.Http, urls.Grpc, endpoints.ToDictionary(e => e.Key, e => (e.Value.Http, e.Value.Grpc))));
+            // Services also learn the gateway's public address (campaigns puts it in unsubscribe links).
+            var discoverable = endpoints.ToDictionary(e => e.Key, e => (e.Value.Http, e.Value.Grpc));
+            discoverable[ResourceNames.Gateway] = (gatewayUrl, null);
+            _services.Add(CreateService(definition, urls.Http, urls.Grpc, discoverable));
         }
-        var gatewayPort = _options.GatewayPort == 0 ? PortAllocator.GetFreePort() : _options.GatewayPort;
-        _services.Add(CreateService(ServiceCatalog.Gateway, new Uri($"http://localhost:{gatewayPort}"), null,
+        _services.Add(CreateService(ServiceCatalog.Gateway, gatewayUrl, null,
             endpoints.ToDictionary(e => e.Key, e => (e.Value.Http, e.Value.Grpc))));
     }
 
@@ -110,13 +119,14 @@ public sealed class CustomerBaseSystem : IAsyncDisposable
         var postgres = StartServerAsync(Postgres, ct);
         var redis = StartServerAsync(Redis, ct);
         var rabbitMq = StartServerAsync(RabbitMq, ct);
+        var mailDev = StartServerAsync(MailDev, ct);
         var gateway = Gateway;
         var services = _services.Where(s => s != gateway).ToList();
 
         await postgres;
         await Task.WhenAll(services.Select(s => s.MigrateAsync(ct)));
         report("migrations applied");
-        await Task.WhenAll(redis, rabbitMq);
+        await Task.WhenAll(redis, rabbitMq, mailDev);
 
         await Task.WhenAll(services.Select(async s =>
         {
@@ -163,7 +173,7 @@ public sealed class CustomerBaseSystem : IAsyncDisposable
                 env[$"services__{name}__{ResourceNames.GrpcEndpoint}__0"] = urls.Grpc.ToString().TrimEnd('/');
             }
         }
-        foreach (var (key, value) in Issuer.Environment.Concat(Secrets.Environment))
+        foreach (var (key, value) in Issuer.Environment.Concat(Secrets.Environment).Concat(MailDev.Environment))
         {
             env[key] = value;
         }
@@ -200,6 +210,6 @@ public sealed class CustomerBaseSystem : IAsyncDisposable
             await gateway.DisposeAsync();
         }
         await Task.WhenAll(_services.Where(s => s != gateway).Select(s => s.DisposeAsync().AsTask()));
-        await Task.WhenAll(Postgres.DisposeAsync().AsTask(), Redis.DisposeAsync().AsTask(), RabbitMq.DisposeAsync().AsTask());
+        await Task.WhenAll(Postgres.DisposeAsync().AsTask(), Redis.DisposeAsync().AsTask(), RabbitMq.DisposeAsync().AsTask(), MailDev.DisposeAsync().AsTask());
     }
 }

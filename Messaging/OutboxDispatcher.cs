@@ -23,6 +23,13 @@ public sealed class OutboxOptions
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Publishes of one batch awaiting their confirms at once. 1 (the default) keeps the order rows were written in;
+    /// a service whose events need no order among themselves (campaigns' <c>DeliverMessage</c>s) raises it, since one
+    /// confirm at a time bounds throughput by the broker's round trip.
+    /// </summary>
+    public int PublishConcurrency { get; set; } = 1;
 }
 
 /// <summary>
@@ -89,30 +96,60 @@ public sealed class OutboxDispatcher<TDbContext>(
             return false;
         }
 
-        var published = 0;
-        foreach (var row in rows)
-        {
-            try
-            {
-                await PublishAsync(row, ct);
-                row.SentAt = DateTimeOffset.UtcNow;
-                published++;
-            }
-            catch (Exception ex) when (!ct.IsCancellationRequested)
-            {
-                row.Attempts++;
-                row.NextAttemptAt = DateTimeOffset.UtcNow + Backoff(row.Attempts);
-                row.LastError = ex.GetType().Name;
-                logger.LogWarning("Publishing outbox message {MessageId} failed (attempt {Attempt}): {ExceptionType}",
-                    row.Id, row.Attempts, ex.GetType().Name);
-                // The broker is probably down: the rest of the batch would fail the same way, one timeout each.
-                break;
-            }
-        }
+        var published = _options.PublishConcurrency > 1 ? await PublishConcurrentlyAsync(rows, ct) : await PublishInOrderAsync(rows, ct);
 
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return published == rows.Count && rows.Count == _options.BatchSize;
+    }
+
+    private async Task<int> PublishInOrderAsync(List<OutboxMessage> rows, CancellationToken ct)
+    {
+        var published = 0;
+        foreach (var row in rows)
+        {
+            if (!await TryPublishAsync(row, ct))
+            {
+                // The broker is probably down: the rest of the batch would fail the same way, one timeout each.
+                break;
+            }
+            published++;
+        }
+        return published;
+    }
+
+    private async Task<int> PublishConcurrentlyAsync(List<OutboxMessage> rows, CancellationToken ct)
+    {
+        var published = 0;
+        await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = _options.PublishConcurrency, CancellationToken = ct },
+            async (row, token) =>
+            {
+                if (await TryPublishAsync(row, token))
+                {
+                    Interlocked.Increment(ref published);
+                }
+            });
+        return published;
+    }
+
+    /// <summary>Publishes one row and marks it sent, or records the failure and its next attempt; false when it failed.</summary>
+    private async Task<bool> TryPublishAsync(OutboxMessage row, CancellationToken ct)
+    {
+        try
+        {
+            await PublishAsync(row, ct);
+            row.SentAt = DateTimeOffset.UtcNow;
+            return true;
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            row.Attempts++;
+            row.NextAttemptAt = DateTimeOffset.UtcNow + Backoff(row.Attempts);
+            row.LastError = ex.GetType().Name;
+            logger.LogWarning("Publishing outbox message {MessageId} failed (attempt {Attempt}): {ExceptionType}",
+                row.Id, row.Attempts, ex.GetType().Name);
+            return false;
+        }
     }
 
     private async Task PublishAsync(OutboxMessage row, CancellationToken ct)

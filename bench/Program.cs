@@ -13,6 +13,7 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>
     ["segment-count"] = SegmentScenarios.CountAsync,
     ["segment-freshness"] = SegmentScenarios.FreshnessAsync,
     ["segment-rebuild"] = SegmentScenarios.RebuildAsync,
+    ["campaign-launch"] = CampaignLaunch.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))

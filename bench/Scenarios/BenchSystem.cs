@@ -29,7 +29,8 @@ public sealed class BenchSystem : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <param name="withDashboard">As under ./run.sh: every service exports its telemetry to a dashboard (here in the bench process).</param>
-    public static async Task<BenchSystem> StartAsync(bool withDashboard = false)
+    /// <param name="environment">Variables added to every service for this scenario.</param>
+    public static async Task<BenchSystem> StartAsync(bool withDashboard = false, IReadOnlyDictionary<string, string>? environment = null)
     {
         var data = new TemporaryDataDirectory("bench");
         Console.WriteLine($"Starting the system ({SystemOptions.BuildConfiguration}{(withDashboard ? ", with the dashboard" : "")}) in {data.Path} …");
@@ -47,7 +48,7 @@ public sealed class BenchSystem : IAsyncDisposable
                 ["RateLimiting__PermitsPerWindow"] = int.MaxValue.ToString(CultureInfo.InvariantCulture),
                 // The generated customer lists are Polish: national and 0048-prefixed numbers are read as a Polish business would.
                 ["ContactsOptions__DefaultPhoneRegion"] = "PL",
-            },
+            }.Concat(environment ?? new Dictionary<string, string>()).ToDictionary(),
         };
         var system = await CustomerBaseSystem.StartAsync(dashboard?.SendTelemetryHere(options) ?? options, created: dashboard is null ? null : dashboard.Show);
         return new BenchSystem(data, system, system.Issuer.CreateToken(Roles.Administrator), dashboard);

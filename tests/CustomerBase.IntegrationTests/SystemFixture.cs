@@ -53,6 +53,8 @@ public sealed class SystemFixture : IAsyncLifetime
                 // Consent checks of marketing by e-mail are answered from memory, every other slice in SQL: the
                 // property test checks both paths against the same reference model.
                 ["Consent__CheckCache__Slices__0"] = CachedConsentSlice,
+                // Birthday campaigns scan their audience every 2 s instead of hourly, so a test sees a scan soon.
+                ["Campaigns__TriggerScanInterval"] = "00:00:02",
             },
             Report = line => Console.WriteLine($"[system] {line}"),
         }), created: Dashboard.Show);

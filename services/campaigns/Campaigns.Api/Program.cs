@@ -10,6 +10,8 @@ builder.AddApplicationServices();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapCampaignsApi();
+app.MapCampaignLifecycleApi();
+app.MapCampaignMessagesApi();
 app.MapGrpcService<CustomerBase.Campaigns.Grpc.PersonalDataService>();
 
 await app.RunServiceAsync<CampaignsDbContext>(args);

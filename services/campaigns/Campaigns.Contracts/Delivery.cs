@@ -3,6 +3,10 @@ namespace CustomerBase.Campaigns.Contracts;
 /// <summary>
 /// A command to campaign tooling (SMS gateway, e-mail sender, messenger bot): deliver this message to this address,
 /// not before <see cref="NotBefore"/> and not after <see cref="NotAfter"/>. Answered with <see cref="DeliveryReceipt"/>.
+/// Tooling takes only its own <see cref="Channel"/> (email, sms, messenger, call-task) and ignores the rest.
+/// <see cref="Purpose"/> (marketing or service) and <see cref="Headers"/> (for e-mail: <c>List-Unsubscribe</c> and
+/// <c>List-Unsubscribe-Post</c> on marketing messages) were added later and are null in older messages.
+/// <see cref="UnsubscribeUrl"/> is null only for call tasks (nothing is sent to the person). The same <see cref="MessageId"/> may arrive twice (at-least-once delivery): tooling sends it once.
 /// </summary>
 public sealed record DeliverMessage(
     Guid MessageId,
@@ -12,9 +16,11 @@ public sealed record DeliverMessage(
     string Address,
     string? Subject,
     string Body,
-    Uri UnsubscribeUrl,
+    Uri? UnsubscribeUrl,
     DateTimeOffset NotBefore,
-    DateTimeOffset NotAfter);
+    DateTimeOffset NotAfter,
+    string? Purpose = null,
+    IReadOnlyDictionary<string, string>? Headers = null);
 
 public enum DeliveryStatus
 {

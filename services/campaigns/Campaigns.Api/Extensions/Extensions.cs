@@ -1,6 +1,9 @@
+using CustomerBase.Campaigns.Adapters.Email;
 using CustomerBase.Campaigns.Infrastructure;
+using CustomerBase.Campaigns.IntegrationEvents;
 using CustomerBase.Campaigns.Model;
 using CustomerBase.Consent.Contracts.Grpc;
+using CustomerBase.Contacts.Contracts.Grpc;
 using CustomerBase.Messaging;
 using CustomerBase.Segmentation.Contracts.Grpc;
 using CustomerBase.ServiceDefaults;
@@ -12,15 +15,49 @@ public static class Extensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddMessaging<CampaignsDbContext>(ResourceNames.Campaigns, bus => bus.AddConsumer<IntegrationEvents.ErasureRequestedConsumer>());
+        // The e-mail adapter runs inside campaigns when an SMTP server is configured (ADR 15); otherwise external tooling takes e-mail.
+        var smtp = builder.Configuration.GetSection(SmtpOptions.Section).Get<SmtpOptions>();
+        var emailAdapter = !string.IsNullOrEmpty(smtp?.Host);
+        builder.AddMessaging<CampaignsDbContext>(ResourceNames.Campaigns, bus =>
+        {
+            bus.AddConsumer<ErasureRequestedConsumer>();
+            bus.AddConsumer<DeliveryReceiptConsumer>(typeof(DeliveryReceiptConsumerDefinition));
+            bus.AddConsumer<InteractionRecordedConsumer>();
+            bus.AddConsumer<OrderPlacedConsumer>();
+            bus.AddConsumer<SegmentMembershipChangedConsumer>();
+            bus.AddConsumer<TaskDueConsumer>();
+            if (emailAdapter)
+            {
+                bus.AddConsumer<EmailDeliveryConsumer>();
+            }
+        });
         builder.Services.AddGrpc();
         builder.AddServiceDatabase<CampaignsDbContext>(ResourceNames.CampaignsDb);
-        // Scheduled launches and triggers run with no user behind them: they read audiences, consent and contact cards as campaigns itself.
-        builder.AddServiceAccount(ResourceNames.Campaigns, Permissions.SegmentsRead, Permissions.ConsentRead, Permissions.ContactsRead, Permissions.InteractionsRead);
+        builder.AddRedis();
+        // Scheduled launches, triggers and receipts run with no user behind them: they read audiences, consent and
+        // contact cards as campaigns itself, and record unsubscribes reported by tooling.
+        builder.AddServiceAccount(ResourceNames.Campaigns, Permissions.SegmentsRead, Permissions.ConsentRead, Permissions.ConsentWrite,
+            Permissions.ContactsRead, Permissions.InteractionsRead);
 
         builder.Services.AddServiceGrpcClient<Audience.AudienceClient>(ResourceNames.Segmentation);
         builder.Services.AddServiceGrpcClient<ConsentCheck.ConsentCheckClient>(ResourceNames.Consent);
+        builder.Services.AddServiceGrpcClient<ContactsDirectory.ContactsDirectoryClient>(ResourceNames.Contacts);
+        builder.Services.AddHttpClient<ConsentWithdrawals>(http => http.BaseAddress = ResourceNames.HttpAddress(ResourceNames.Consent));
+
+        builder.Services.AddOptions<CampaignsOptions>().BindConfiguration("Campaigns").ValidateOnStart();
+        builder.Services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<UnsubscribeLinks>();
+        builder.Services.AddSingleton<RedisSendLimits>();
+        builder.Services.AddSingleton<SmtpSender>();
         builder.Services.AddScoped<AudiencePreviewer>();
+        builder.Services.AddScoped<RecipientRecorder>();
+        builder.Services.AddScoped<TriggerRecorder>();
+
+        builder.Services.AddHostedService<CampaignScheduler>();
+        builder.Services.AddHostedService<CampaignLauncher>();
+        builder.Services.AddHostedService<MessageReleaser>();
+        builder.Services.AddHostedService<BirthdayScanner>();
         return builder;
     }
 }

@@ -62,6 +62,9 @@ public sealed class ErasureCoordinator(ConsentDbContext db, AddressHasher hasher
     /// <summary>Records one service's answer; the request completes with the last one.</summary>
     public async Task RecordAnswerAsync(ErasureCompleted answer, CancellationToken ct)
     {
+        // Answers of several services are consumed at once: without the row lock each would see the others still
+        // pending and none would complete the request. The lock is held until the inbox transaction commits.
+        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM erasure_requests WHERE id = {answer.RequestId} FOR UPDATE", ct);
         var request = await db.ErasureRequests.Include(r => r.Answers).FirstOrDefaultAsync(r => r.Id == answer.RequestId, ct);
         var part = request?.Answers.FirstOrDefault(a => a.Service == answer.Service);
         if (request is null || part is null || part.CompletedAt is not null)

@@ -1,0 +1,62 @@
+using CustomerBase.Campaigns.Contracts;
+using CustomerBase.Campaigns.Infrastructure;
+using CustomerBase.Messaging;
+using MailKit.Net.Smtp;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace CustomerBase.Campaigns.Adapters.Email;
+
+/// <summary>
+/// The e-mail adapter (ADR 15): takes <see cref="DeliverMessage"/>s of the <c>email</c> channel, sends each over SMTP
+/// with MailKit and answers a <see cref="DeliveryReceipt"/>: Sent, or Failed when the server refuses the address or
+/// the message (retrying would not help). A server that is away throws: the message is retried with back-off, then
+/// parked in <c>campaigns-email-delivery_error</c>. The inbox makes a redelivered message a no-op once answered.
+/// </summary>
+public sealed class EmailDeliveryConsumer(CampaignsDbContext db, SmtpSender smtp, IOptions<SmtpOptions> options, TimeProvider time, ILogger<EmailDeliveryConsumer> logger)
+    : InboxConsumer<CampaignsDbContext, DeliverMessage>(db, logger)
+{
+    protected override async Task HandleAsync(DeliverMessage message, ConsumeContext<DeliverMessage> context)
+    {
+        if (message.Channel != "email")
+        {
+            return; // another channel's tooling takes it
+        }
+        var now = time.GetUtcNow();
+        if (now > message.NotAfter)
+        {
+            Db.AddToOutbox(new DeliveryReceipt(message.MessageId, DeliveryStatus.Failed, now, "expired"));
+            return;
+        }
+        try
+        {
+            await smtp.SendAsync(ToMime(message, options.Value.From), context.CancellationToken);
+            Db.AddToOutbox(new DeliveryReceipt(message.MessageId, DeliveryStatus.Sent, time.GetUtcNow(), null));
+        }
+        catch (SmtpCommandException ex) when (ex.ErrorCode is SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted or SmtpErrorCode.SenderNotAccepted)
+        {
+            logger.LogInformation("Message {MessageId} refused by the SMTP server: {ErrorCode} {StatusCode}", message.MessageId, ex.ErrorCode, ex.StatusCode);
+            Db.AddToOutbox(new DeliveryReceipt(message.MessageId, DeliveryStatus.Failed, time.GetUtcNow(), $"{ex.ErrorCode} {(int)ex.StatusCode}"));
+        }
+        catch (ParseException)
+        {
+            Db.AddToOutbox(new DeliveryReceipt(message.MessageId, DeliveryStatus.Failed, time.GetUtcNow(), "invalid address"));
+        }
+    }
+
+    public static MimeMessage ToMime(DeliverMessage message, string from)
+    {
+        var mime = new MimeMessage();
+        mime.From.Add(MailboxAddress.Parse(from));
+        mime.To.Add(MailboxAddress.Parse(message.Address));
+        mime.Subject = message.Subject ?? "";
+        mime.MessageId = $"{message.MessageId:N}@customerbase";
+        foreach (var (name, value) in message.Headers ?? new Dictionary<string, string>())
+        {
+            mime.Headers.Add(name, value);
+        }
+        mime.Body = new TextPart("plain") { Text = message.Body };
+        return mime;
+    }
+}

@@ -1,0 +1,16 @@
+namespace CustomerBase.Campaigns.Adapters.Email;
+
+/// <summary>Configuration section <c>Smtp</c>: where the e-mail adapter sends. Without <see cref="Host"/> the adapter is off.</summary>
+public sealed class SmtpOptions
+{
+    public const string Section = "Smtp";
+
+    public string? Host { get; set; }
+    public int Port { get; set; } = 25;
+
+    /// <summary>STARTTLS when the server offers it; false for a local MailDev.</summary>
+    public bool UseTls { get; set; }
+    public string? UserName { get; set; }
+    public string? Password { get; set; }
+    public string From { get; set; } = "CustomerBase <no-reply@customerbase.local>";
+}

@@ -1,0 +1,193 @@
+using CustomerBase.Campaigns.Contracts;
+using CustomerBase.Campaigns.Infrastructure;
+using CustomerBase.Consent.Contracts.Grpc;
+using CustomerBase.Messaging;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CustomerBase.Campaigns.Model;
+
+/// <summary>
+/// The release loop: takes due messages of running campaigns (<c>FOR UPDATE SKIP LOCKED</c>, so replicas share the
+/// work and none releases a message twice), and for each, at this moment: drops it if it expired, excludes it if
+/// consent no longer allows it, defers it to the recipient's next send window or past the frequency cap, or else
+/// hands it to tooling as a <see cref="DeliverMessage"/> through the outbox, in the same transaction that marks it
+/// released. Throttles per channel and campaign, and stops releasing a channel while too many of its messages await
+/// a receipt, so RabbitMQ holds a bounded number whatever the campaign's size.
+/// </summary>
+public sealed class MessageReleaser(
+    IServiceScopeFactory scopes,
+    RedisSendLimits limits,
+    IOptions<CampaignsOptions> options,
+    TimeProvider time,
+    ILogger<MessageReleaser> logger) : BackgroundService
+{
+    private readonly CampaignsOptions _options = options.Value;
+
+    /// <summary>Several loops per replica: while one waits for consent or the database, another prepares its batch (SKIP LOCKED keeps them apart).</summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.ReleaseWorkers)).Select(_ => Task.Run(() => LoopAsync(stoppingToken), stoppingToken)));
+
+    private async Task LoopAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var handled = 0;
+            try
+            {
+                handled = await ReleaseBatchAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning("Releasing messages failed: {ExceptionType}", ex.GetType().Name);
+            }
+            if (handled == 0)
+            {
+                try
+                {
+                    await Task.Delay(_options.ReleaseInterval, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private const string ClaimDueSql = """
+        SELECT m.* FROM campaign_messages m JOIN campaigns c ON c.id = m.campaign_id
+        WHERE m.status = 'pending' AND m.not_before <= {0} AND c.status = 'running'
+        ORDER BY m.not_before LIMIT {1}
+        FOR UPDATE OF m SKIP LOCKED
+        """;
+
+    /// <summary>Deals with one batch of due messages; returns how many it changed (0: nothing to do now).</summary>
+    public async Task<int> ReleaseBatchAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CampaignsDbContext>();
+        var consent = scope.ServiceProvider.GetRequiredService<ConsentCheck.ConsentCheckClient>();
+        var now = time.GetUtcNow();
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var due = await db.Messages.FromSqlRaw(ClaimDueSql, now, _options.ReleaseBatchSize).ToListAsync(ct);
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+        var campaignIds = due.Select(m => m.CampaignId).Distinct().ToList();
+        var campaigns = await db.Campaigns.AsNoTracking().Where(c => campaignIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+        var inFlight = await db.Messages.Where(m => m.Status == MessageStatus.Released).GroupBy(m => m.Channel)
+            .Select(g => new { Channel = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Channel, g => g.Count, ct);
+
+        var changed = 0;
+        foreach (var group in due.GroupBy(m => m.CampaignId))
+        {
+            var campaign = campaigns[group.Key];
+            var messages = group.ToList();
+            var room = _options.MaxInFlightPerChannel - inFlight.GetValueOrDefault(campaign.Channel);
+            var allowed = Math.Min(messages.Count, Math.Max(room, 0));
+            allowed = await limits.TakeAsync(campaign.Channel, _options.MessagesPerSecond.GetValueOrDefault(campaign.Channel, 1000), allowed, now);
+            if (campaign.Policies.MessagesPerSecond is { } own)
+            {
+                allowed = await limits.TakeAsync($"campaign:{campaign.Id:N}", own, allowed, now);
+            }
+            var taken = messages.Take(allowed).ToList();
+            var released = await ReleaseAsync(db, consent, campaign, taken, now, ct);
+            inFlight[campaign.Channel] = inFlight.GetValueOrDefault(campaign.Channel) + released;
+            changed += taken.Count;
+        }
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return changed;
+    }
+
+    private async Task<int> ReleaseAsync(CampaignsDbContext db, ConsentCheck.ConsentCheckClient consent, Campaign campaign,
+        List<CampaignMessage> messages, DateTimeOffset now, CancellationToken ct)
+    {
+        if (messages.Count == 0)
+        {
+            return 0;
+        }
+        // Consent again, now: a campaign recorded days ago must not reach someone who withdrew since.
+        var request = new ConsentCheckRequest { Purpose = campaign.Purpose, Channel = CampaignChannels.ConsentChannel(campaign.Channel), At = Timestamp.FromDateTimeOffset(now) };
+        foreach (var message in messages)
+        {
+            request.ContactIds.Add(message.ContactId.ToString());
+            if (message.Address is { } address)
+            {
+                request.Addresses.Add(new ContactAddress { ContactId = message.ContactId.ToString(), Address = address });
+            }
+        }
+        var decisions = (await consent.CheckAsync(request, cancellationToken: ct)).Decisions.ToDictionary(d => Guid.Parse(d.ContactId));
+        var cap = new FrequencyCap(_options.CapMaxMessages, _options.CapPeriod);
+        var capped = campaign.Policies.ApplyFrequencyCap ?? campaign.Purpose == CampaignPurposes.Marketing;
+        var ready = new List<CampaignMessage>(messages.Count);
+        foreach (var message in messages)
+        {
+            if (now > message.NotAfter)
+            {
+                message.Status = MessageStatus.Expired;
+                continue;
+            }
+            if (decisions.GetValueOrDefault(message.ContactId) is not { Allowed: true })
+            {
+                message.Status = MessageStatus.Excluded;
+                message.ExcludedReason = decisions.TryGetValue(message.ContactId, out var decision) ? AudiencePreview.ReasonName(decision.Reason) : "noConsent";
+                (message.Subject, message.Body, message.Address, message.UnsubscribeUrl) = (null, null, null, null);
+                continue;
+            }
+            if (campaign.Policies.RespectSendWindow)
+            {
+                var window = SendWindow.For(message.TimeZone, message.WindowDays, message.WindowFrom, message.WindowTo, campaign.Policies);
+                var next = window.NextAllowed(now);
+                if (next > now)
+                {
+                    (message.NotBefore, message.DeferredReason) = (next, DeferralReasons.Window);
+                    continue;
+                }
+            }
+            ready.Add(message);
+        }
+        // The cap last, so a message held for its window does not use up the contact's allowance; all of the batch's
+        // checks in flight at once (each is atomic in Redis, so two messages to one contact still count one by one).
+        var deferredUntil = capped
+            ? await Task.WhenAll(ready.Select(m => limits.TryCountAsync(m.ContactId, m.Id, cap, now)))
+            : new DateTimeOffset?[ready.Count];
+        var released = 0;
+        for (var i = 0; i < ready.Count; i++)
+        {
+            var message = ready[i];
+            if (deferredUntil[i] is { } allowedAt)
+            {
+                (message.NotBefore, message.DeferredReason) = (allowedAt, DeferralReasons.Cap);
+                continue;
+            }
+            message.Status = MessageStatus.Released;
+            message.ReleasedAt = now;
+            db.AddToOutbox(ToDeliverMessage(message));
+            released++;
+        }
+        return released;
+    }
+
+    public static DeliverMessage ToDeliverMessage(CampaignMessage message)
+    {
+        var unsubscribe = message.UnsubscribeUrl is { } link ? new Uri(link) : null;
+        var headers = message.Channel == CampaignChannels.Email && unsubscribe is not null && message.Purpose == CampaignPurposes.Marketing
+            ? new Dictionary<string, string>
+            {
+                ["List-Unsubscribe"] = $"<{unsubscribe}>",
+                ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click",
+            }
+            : null;
+        return new DeliverMessage(message.Id, message.CampaignId, message.ContactId, message.Channel, message.Address!, message.Subject,
+            message.Body ?? "", unsubscribe, message.NotBefore, message.NotAfter, message.Purpose, headers);
+    }
+}

@@ -1,0 +1,38 @@
+using CustomerBase.Campaigns.Contracts;
+using CustomerBase.Consent.Contracts.Grpc;
+using CustomerBase.IntegrationTests.Consent;
+
+namespace CustomerBase.IntegrationTests.Campaigns;
+
+/// <summary>Receipts from campaign tooling update the message and the statistics; an unsubscribe reaches consent.</summary>
+public sealed class CampaignReceiptTests(SystemFixture fixture)
+{
+    [Fact]
+    public async Task ReceiptsCountInTheStatisticsAndAnUnsubscribeWithdrawsConsent()
+    {
+        using var campaigns = new CampaignsTestClient(fixture);
+        using var consent = new ConsentTestClient(fixture);
+        var contacts = await campaigns.CreateContactsAsync(2, consents: _ => true);
+        await campaigns.WaitUntilSegmentationKnowsAsync(contacts.Select(c => c.Id).ToList());
+        var campaign = await campaigns.CreateCampaignAsync(CampaignsTestClient.EmailCampaign(contacts.Select(c => c.Id)));
+        await campaigns.PostAsync(campaign, "launch");
+        await campaigns.WaitForStatisticsAsync(campaign, s => s.GetProperty("sent").GetInt32() == 2, "both sent");
+        var messages = await campaigns.MessagesAsync(campaign);
+        var opened = messages.Single(m => m.GetProperty("contactId").GetGuid() == contacts[0].Id).GetProperty("id").GetGuid();
+        var leaving = messages.Single(m => m.GetProperty("contactId").GetGuid() == contacts[1].Id).GetProperty("id").GetGuid();
+
+        var now = DateTimeOffset.UtcNow;
+        await campaigns.PublishAsync(
+            new DeliveryReceipt(opened, DeliveryStatus.Delivered, now, null),
+            new DeliveryReceipt(opened, DeliveryStatus.Clicked, now.AddMinutes(2), null),
+            new DeliveryReceipt(opened, DeliveryStatus.Opened, now.AddMinutes(1), null), // late, out of order
+            new DeliveryReceipt(leaving, DeliveryStatus.Unsubscribed, now, "reply STOP"));
+
+        var stats = await campaigns.WaitForStatisticsAsync(campaign,
+            s => s.GetProperty("clicked").GetInt32() == 1 && s.GetProperty("unsubscribed").GetInt32() == 1, "receipts applied");
+        Assert.Equal((2, 1, 1, 1), (stats.GetProperty("sent").GetInt32(), stats.GetProperty("delivered").GetInt32(), stats.GetProperty("opened").GetInt32(), stats.GetProperty("clicked").GetInt32()));
+        Assert.Equal("clicked", (await campaigns.MessagesAsync(campaign, contacts[0].Id)).Single().GetProperty("status").GetString());
+        Assert.Equal(ConsentReason.Withdrawn, await consent.ReasonAsync(contacts[1].Id, "marketing", "email"));
+        Assert.Equal(ConsentReason.Granted, await consent.ReasonAsync(contacts[0].Id, "marketing", "email"));
+    }
+}

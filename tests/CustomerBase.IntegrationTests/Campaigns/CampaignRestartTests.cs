@@ -1,0 +1,29 @@
+using CustomerBase.ServiceDefaults;
+
+namespace CustomerBase.IntegrationTests.Campaigns;
+
+/// <summary>Restarting the campaigns service in the middle of a launch. Alone, after the parallel tests: the service goes away for a moment.</summary>
+[Collection(nameof(CampaignRestartTests))]
+[CollectionDefinition(nameof(CampaignRestartTests), DisableParallelization = true)]
+public sealed class CampaignRestartTests(SystemFixture fixture)
+{
+    [Fact]
+    public async Task RestartOfTheServiceMidLaunchSendsNoDuplicates()
+    {
+        using var campaigns = new CampaignsTestClient(fixture);
+        const int total = 60;
+        var contacts = await campaigns.CreateContactsAsync(total, consents: _ => true);
+        var ids = contacts.Select(c => c.Id).ToList();
+        await campaigns.WaitUntilSegmentationKnowsAsync(ids);
+        var campaign = await campaigns.CreateCampaignAsync(CampaignsTestClient.EmailCampaign(ids, policies: new { respectSendWindow = false, messagesPerSecond = 6 }));
+
+        await campaigns.PostAsync(campaign, "launch");
+        await campaigns.WaitForStatisticsAsync(campaign, s => s.GetProperty("sent").GetInt32() >= 10, "the first e-mails sent");
+        await fixture.System.Service(ResourceNames.Campaigns).RestartAsync(TestContext.Current.CancellationToken);
+
+        var stats = await campaigns.WaitForStatisticsAsync(campaign, s => s.GetProperty("sent").GetInt32() == total, "every e-mail sent after the restart", TimeSpan.FromSeconds(90));
+        var mailbox = await campaigns.MailboxAsync();
+        Assert.All(contacts, c => Assert.Single(mailbox[c.Email]));
+        Assert.Equal(total, stats.GetProperty("targeted").GetInt32());
+    }
+}
