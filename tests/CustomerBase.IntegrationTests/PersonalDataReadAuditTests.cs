@@ -41,9 +41,11 @@ public sealed class PersonalDataReadAuditTests(SystemFixture fixture)
         using var entry = await Eventually.Until(() => reader.GetAsync($"/api/segments/contacts/{contactId}", Ct), r => r.IsSuccessStatusCode,
             what: "the contact in segmentation's read model");
 
+        // Segmentation's outbox is first in, first out: while other tests import tens of thousands of contacts, their
+        // LifecycleStageChanged events go out ahead of this one.
         using var auditor = fixture.ClientFor(Roles.Auditor);
         var trail = await Eventually.Until(() => auditor.GetFromJsonAsync<JsonElement>($"/api/consent/audit?actor={actor}&contactId={contactId}", Ct),
-            p => p.GetProperty("items").GetArrayLength() > 0, what: "the read in the audit trail");
+            p => p.GetProperty("items").GetArrayLength() > 0, TimeSpan.FromSeconds(90), "the read in the audit trail");
         var read = Assert.Single(trail.GetProperty("items").EnumerateArray());
         Assert.Equal(("segmentation", "segments.contact"), (read.GetProperty("service").GetString(), read.GetProperty("what").GetString()));
     }
