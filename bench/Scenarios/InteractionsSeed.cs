@@ -32,7 +32,7 @@ public static class InteractionsSeed
         var sql = $"""
             INSERT INTO interactions (id, contact_id, kind, occurred_at, recorded_at, channel, direction, status, payload)
             SELECT gen_random_uuid(), md5('bench-contact-' || (1 + i % {contacts}))::uuid, 'order',
-                   timestamptz '2023-01-01' + (i * 7919 % 1000) * interval '1 day' + (i % 86400) * interval '1 second', now(), 'web', 'in', 'delivered',
+                   timestamptz '2023-01-01' + (i::bigint * 7919 % 1000) * interval '1 day' + (i % 86400) * interval '1 second', now(), 'web', 'in', 'delivered',
                    jsonb_build_object('number', 'B-' || i, 'currency', 'EUR', 'total', (1 + i % 3) * (5 + i % 40), 'paymentStatus', 'paid',
                        'lines', jsonb_build_array(jsonb_build_object('sku', 'SKU-' || (i % 500), 'name', 'Product ' || (i % 500),
                            'category', (ARRAY['care', 'tea', 'coffee', 'gifts', 'books'])[1 + i % 5], 'quantity', 1 + i % 3, 'unitPrice', 5 + i % 40)))
