@@ -73,6 +73,27 @@ public sealed class ConsentCheckCacheTests(SystemFixture fixture)
         Assert.Equal([false, true], reply.Decisions.Select(d => d.Allowed));
     }
 
+    [Fact]
+    public async Task ThePackedFormAnswersAsTheListedOne()
+    {
+        using var consent = new ConsentTestClient(fixture);
+        var (granted, interest, withdrawn, unknown) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await consent.RecordAsync(Grant(granted), Grant(withdrawn),
+            new { contactId = interest, action = "grant", purpose = Purpose, channel = Channel, legalBasis = "legitimate-interest", source = "api" });
+        await consent.RecordAsync(new { contactId = withdrawn, action = "withdraw", purpose = Purpose, channel = Channel, source = "api" });
+        Guid[] asked = [unknown, granted, withdrawn, granted, interest];
+
+        var listed = await consent.CheckRawAsync(asked.Select(id => id.ToString()), Purpose, Channel);
+        var packed = await consent.CheckPackedAsync(asked, Purpose, Channel);
+
+        Assert.Empty(packed.Decisions);
+        Assert.Equal(listed.Decisions.Select(d => (byte)d.Reason), packed.ReasonsPacked.ToByteArray());
+        Assert.Equal(listed.Decisions.Select(d => d.LegalBasis),
+            packed.LegalBasesPacked.ToByteArray().Select(b => b == 0 ? "" : packed.LegalBases[b - 1]));
+        Assert.Equal([ConsentReason.NoConsent, ConsentReason.Granted, ConsentReason.Withdrawn, ConsentReason.Granted],
+            packed.ReasonsPacked.ToByteArray().Select(b => (ConsentReason)b));
+    }
+
     private static object Grant(Guid contactId) => new
     {
         contactId, action = "grant", purpose = Purpose, channel = Channel, legalBasis = "consent", source = "paper-form", // a web form would await double opt-in

@@ -26,26 +26,12 @@ public sealed class ConsentCheckService(ConsentChecker checker, IOptions<Consent
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"channel must be one of: {string.Join(", ", policy.Value.Channels)}."));
         }
-        if (request.ContactIds.Count > MaxBatch)
+        var packed = !request.ContactIdsPacked.IsEmpty;
+        if (packed && request.ContactIds.Count > 0)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"At most {MaxBatch} contact_ids per call."));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "Give contact_ids or contact_ids_packed, not both."));
         }
-        // Distinct ids in the order asked; each decision carries the id as the caller wrote it (no second formatting).
-        var ids = new List<Guid>(request.ContactIds.Count);
-        var texts = new List<string>(request.ContactIds.Count);
-        var seen = new HashSet<Guid>(request.ContactIds.Count);
-        for (var i = 0; i < request.ContactIds.Count; i++)
-        {
-            if (!Guid.TryParse(request.ContactIds[i], out var id))
-            {
-                throw new RpcException(new Status(StatusCode.InvalidArgument, $"contact_ids[{i}] is not a UUID."));
-            }
-            if (seen.Add(id))
-            {
-                ids.Add(id);
-                texts.Add(request.ContactIds[i]);
-            }
-        }
+        var (ids, texts) = packed ? UnpackIds(request.ContactIdsPacked.Span) : ParseIds(request.ContactIds);
         var addresses = new List<(Guid, string)>(request.Addresses.Count);
         for (var i = 0; i < request.Addresses.Count; i++)
         {
@@ -57,13 +43,94 @@ public sealed class ConsentCheckService(ConsentChecker checker, IOptions<Consent
         }
 
         var at = request.At?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow;
-        var reply = new ConsentCheckReply();
         var decisions = await checker.CheckAsync(ids, request.Purpose, request.Channel, at, addresses, context.CancellationToken);
+        return packed ? Pack(decisions) : Listed(decisions, texts!);
+    }
+
+    /// <summary>Distinct ids in the order asked; each decision will carry the id as the caller wrote it (no second formatting).</summary>
+    private static (List<Guid>, List<string>) ParseIds(IReadOnlyList<string> values)
+    {
+        if (values.Count > MaxBatch)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"At most {MaxBatch} contact_ids per call."));
+        }
+        var ids = new List<Guid>(values.Count);
+        var texts = new List<string>(values.Count);
+        var seen = new HashSet<Guid>(values.Count);
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (!Guid.TryParse(values[i], out var id))
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"contact_ids[{i}] is not a UUID."));
+            }
+            if (seen.Add(id))
+            {
+                ids.Add(id);
+                texts.Add(values[i]);
+            }
+        }
+        return (ids, texts);
+    }
+
+    private static (List<Guid>, List<string>?) UnpackIds(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length % 16 != 0)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "contact_ids_packed must be 16 bytes per id."));
+        }
+        if (bytes.Length / 16 > MaxBatch)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"At most {MaxBatch} contact_ids_packed per call."));
+        }
+        var ids = new List<Guid>(bytes.Length / 16);
+        var seen = new HashSet<Guid>(bytes.Length / 16);
+        for (var offset = 0; offset < bytes.Length; offset += 16)
+        {
+            var id = new Guid(bytes.Slice(offset, 16), bigEndian: true);
+            if (seen.Add(id))
+            {
+                ids.Add(id);
+            }
+        }
+        return (ids, null);
+    }
+
+    private static ConsentCheckReply Listed(IReadOnlyList<ConsentDecision> decisions, List<string> texts)
+    {
+        var reply = new ConsentCheckReply();
         for (var i = 0; i < decisions.Count; i++)
         {
             decisions[i].ContactId = texts[i];
         }
         reply.Decisions.AddRange(decisions);
+        return reply;
+    }
+
+    private static ConsentCheckReply Pack(IReadOnlyList<ConsentDecision> decisions)
+    {
+        var reasons = new byte[decisions.Count];
+        var bases = new byte[decisions.Count];
+        var names = new List<string>();
+        for (var i = 0; i < decisions.Count; i++)
+        {
+            reasons[i] = (byte)decisions[i].Reason;
+            if (decisions[i].LegalBasis is { Length: > 0 } basis)
+            {
+                var index = names.IndexOf(basis);
+                if (index < 0)
+                {
+                    names.Add(basis);
+                    index = names.Count - 1;
+                }
+                bases[i] = (byte)(index + 1);
+            }
+        }
+        var reply = new ConsentCheckReply
+        {
+            ReasonsPacked = Google.Protobuf.ByteString.CopyFrom(reasons),
+            LegalBasesPacked = Google.Protobuf.ByteString.CopyFrom(bases),
+        };
+        reply.LegalBases.AddRange(names);
         return reply;
     }
 }
