@@ -49,4 +49,22 @@ public sealed class PersonalDataReadAuditTests(SystemFixture fixture)
         var read = Assert.Single(trail.GetProperty("items").EnumerateArray());
         Assert.Equal(("segmentation", "segments.contact"), (read.GetProperty("service").GetString(), read.GetProperty("what").GetString()));
     }
+
+    [Fact]
+    public async Task PreviewingACampaignMessageForAContactIsInTheAuditTrail()
+    {
+        using var campaigns = new Campaigns.CampaignsTestClient(fixture);
+        var contact = await campaigns.CreateContactAsync();
+        var campaign = await campaigns.CreateCampaignAsync(Campaigns.CampaignsTestClient.EmailCampaign([contact.Id]));
+        var actor = $"marketer-{Guid.NewGuid():N}";
+        using var marketer = fixture.ClientFor(Roles.Marketer, subject: actor);
+
+        using (var preview = await marketer.PostAsJsonAsync($"/api/campaigns/{campaign}/preview", new { contactId = contact.Id }, Ct)) preview.EnsureSuccessStatusCode();
+
+        using var auditor = fixture.ClientFor(Roles.Auditor);
+        var trail = await Eventually.Until(() => auditor.GetFromJsonAsync<JsonElement>($"/api/consent/audit?actor={actor}&contactId={contact.Id}", Ct),
+            p => p.GetProperty("items").GetArrayLength() > 0, TimeSpan.FromSeconds(60), "the preview in the audit trail");
+        var read = Assert.Single(trail.GetProperty("items").EnumerateArray());
+        Assert.Equal(("campaigns", "campaigns.preview"), (read.GetProperty("service").GetString(), read.GetProperty("what").GetString()));
+    }
 }

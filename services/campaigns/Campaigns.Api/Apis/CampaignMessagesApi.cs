@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using CustomerBase.Campaigns.Contracts;
 using CustomerBase.Campaigns.Infrastructure;
 using CustomerBase.Campaigns.Model;
@@ -30,7 +31,8 @@ public static class CampaignMessagesApi
 
     /// <summary>The message as this contact would get it (with the caller's view of the contact).</summary>
     public static async Task<Results<Ok<PreviewResponse>, NotFound, ValidationProblem>> PreviewMessage(
-        Guid id, PreviewRequest request, CampaignsDbContext db, ContactsDirectory.ContactsDirectoryClient contacts, UnsubscribeLinks links, CancellationToken ct)
+        Guid id, PreviewRequest request, CampaignsDbContext db, ContactsDirectory.ContactsDirectoryClient contacts, UnsubscribeLinks links,
+        PersonalDataAccessLog<CampaignsDbContext> access, ClaimsPrincipal user, CancellationToken ct)
     {
         var campaign = await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
         if (campaign is null)
@@ -52,6 +54,7 @@ public static class CampaignMessagesApi
         var activity = await db.ContactActivities.AsNoTracking().SingleOrDefaultAsync(a => a.ContactId == contactId, ct);
         var values = TemplateFields.For(card, activity, campaign.Id, campaign.Name, links.For(campaign, contactId));
         var compiled = CompiledCampaign.Compile(campaign);
+        access.Record(user, "campaigns.preview", contactId, 1);
         return TypedResults.Ok(new PreviewResponse(contactId, card.AddressFor(campaign.Channel), compiled.Subject?.Render(values), compiled.Body.Render(values)));
     }
 
@@ -61,7 +64,7 @@ public static class CampaignMessagesApi
     /// </summary>
     public static async Task<Results<Accepted, NotFound, ValidationProblem>> TestSend(
         Guid id, TestSendRequest request, CampaignsDbContext db, ContactsDirectory.ContactsDirectoryClient contacts, UnsubscribeLinks links,
-        TimeProvider time, CancellationToken ct)
+        PersonalDataAccessLog<CampaignsDbContext> access, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
     {
         var errors = new ValidationErrors().Required("address", request.Address).MaxLength("address", request.Address, 320);
         if (request.ContactId is null)
@@ -72,7 +75,7 @@ public static class CampaignMessagesApi
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
-        var preview = await PreviewMessage(id, new PreviewRequest(request.ContactId), db, contacts, links, ct);
+        var preview = await PreviewMessage(id, new PreviewRequest(request.ContactId), db, contacts, links, access, user, ct); // audited as a preview
         if (preview.Result is not Ok<PreviewResponse> { Value: { } message })
         {
             return preview.Result as NotFound is { } notFound ? notFound : (ValidationProblem)preview.Result;

@@ -18,6 +18,8 @@ public static class Extensions
         // The e-mail adapter runs inside campaigns when an SMTP server is configured (ADR 15); otherwise external tooling takes e-mail.
         var smtp = builder.Configuration.GetSection(SmtpOptions.Section).Get<SmtpOptions>();
         var emailAdapter = !string.IsNullOrEmpty(smtp?.Host);
+        // A message previewed for a contact (their name and address in it) goes to consent's audit trail.
+        builder.Services.AddPersonalDataAccessLog<CampaignsDbContext>(ResourceNames.Campaigns);
         builder.AddMessaging<CampaignsDbContext>(ResourceNames.Campaigns, bus =>
         {
             bus.AddConsumer<ErasureRequestedConsumer>();
