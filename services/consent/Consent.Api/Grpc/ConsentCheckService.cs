@@ -1,5 +1,6 @@
 using CustomerBase.Consent.Contracts.Grpc;
 using CustomerBase.Consent.Model;
+using CustomerBase.ServiceDefaults;
 using CustomerBase.ServiceDefaults.Security;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -50,22 +51,15 @@ public sealed class ConsentCheckService(ConsentChecker checker, IOptions<Consent
     /// <summary>Distinct ids in the order asked; each decision will carry the id as the caller wrote it (no second formatting).</summary>
     private static (List<Guid>, List<string>) ParseIds(IReadOnlyList<string> values)
     {
-        if (values.Count > MaxBatch)
+        var parsed = GrpcArguments.ParseIds(values, "contact_ids", MaxBatch);
+        var ids = new List<Guid>(parsed.Count);
+        var texts = new List<string>(parsed.Count);
+        var seen = new HashSet<Guid>(parsed.Count);
+        for (var i = 0; i < parsed.Count; i++)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"At most {MaxBatch} contact_ids per call."));
-        }
-        var ids = new List<Guid>(values.Count);
-        var texts = new List<string>(values.Count);
-        var seen = new HashSet<Guid>(values.Count);
-        for (var i = 0; i < values.Count; i++)
-        {
-            if (!Guid.TryParse(values[i], out var id))
+            if (seen.Add(parsed[i]))
             {
-                throw new RpcException(new Status(StatusCode.InvalidArgument, $"contact_ids[{i}] is not a UUID."));
-            }
-            if (seen.Add(id))
-            {
-                ids.Add(id);
+                ids.Add(parsed[i]);
                 texts.Add(values[i]);
             }
         }
