@@ -23,6 +23,10 @@ public abstract class InboxConsumer<TDbContext, TMessage>(TDbContext db, ILogger
 
     public async Task Consume(ConsumeContext<TMessage> context)
     {
+        if (!Concerns(context.Message))
+        {
+            return; // no transaction and no inbox row for a message meant for someone else
+        }
         var messageId = context.MessageId
             ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a MessageId; it cannot be de-duplicated.");
         var ct = context.CancellationToken;
@@ -40,6 +44,12 @@ public abstract class InboxConsumer<TDbContext, TMessage>(TDbContext db, ILogger
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
     }
+
+    /// <summary>
+    /// Whether this consumer has anything to do with the message. Published messages reach every subscriber (the
+    /// e-mail adapter sees every channel's DeliverMessage): deciding before the inbox saves a transaction per message.
+    /// </summary>
+    protected virtual bool Concerns(TMessage message) => true;
 
     /// <summary>Apply the message to <see cref="Db"/>; do not call SaveChanges, the base class does, in the inbox transaction.</summary>
     protected abstract Task HandleAsync(TMessage message, ConsumeContext<TMessage> context);

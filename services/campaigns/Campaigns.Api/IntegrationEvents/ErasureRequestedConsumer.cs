@@ -14,12 +14,10 @@ namespace CustomerBase.Campaigns.IntegrationEvents;
 public sealed class ErasureRequestedConsumer(CampaignsDbContext db, Model.RedisSendLimits limits, ILogger<ErasureRequestedConsumer> logger)
     : InboxConsumer<CampaignsDbContext, ErasureRequested>(db, logger)
 {
+    protected override bool Concerns(ErasureRequested message) => message.Addresses(ResourceNames.Campaigns);
+
     protected override async Task HandleAsync(ErasureRequested message, ConsumeContext<ErasureRequested> context)
     {
-        if (!message.Addresses(ResourceNames.Campaigns))
-        {
-            return;
-        }
         var ct = context.CancellationToken;
         var messages = await Db.Messages.Where(m => m.ContactId == message.ContactId).ExecuteDeleteAsync(ct);
         await Db.ContactActivities.Where(a => a.ContactId == message.ContactId).ExecuteDeleteAsync(ct);

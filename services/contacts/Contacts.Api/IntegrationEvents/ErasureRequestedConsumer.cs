@@ -14,12 +14,10 @@ namespace CustomerBase.Contacts.IntegrationEvents;
 public sealed class ErasureRequestedConsumer(ContactsDbContext db, ContactCache cache, ILogger<ErasureRequestedConsumer> logger)
     : InboxConsumer<ContactsDbContext, ErasureRequested>(db, logger)
 {
+    protected override bool Concerns(ErasureRequested message) => message.Addresses(ResourceNames.Contacts);
+
     protected override async Task HandleAsync(ErasureRequested message, ConsumeContext<ErasureRequested> context)
     {
-        if (!message.Addresses(ResourceNames.Contacts))
-        {
-            return;
-        }
         var ct = context.CancellationToken;
         var contacts = await Db.Contacts.Where(c => c.Id == message.ContactId).ExecuteDeleteAsync(ct);
         var events = await Db.ForgetOutboxMessagesAboutAsync(message.ContactId, ct);

@@ -12,12 +12,10 @@ namespace CustomerBase.Interactions.IntegrationEvents;
 public sealed class ErasureRequestedConsumer(InteractionsDbContext db, ILogger<ErasureRequestedConsumer> logger)
     : InboxConsumer<InteractionsDbContext, ErasureRequested>(db, logger)
 {
+    protected override bool Concerns(ErasureRequested message) => message.Addresses(ResourceNames.Interactions);
+
     protected override async Task HandleAsync(ErasureRequested message, ConsumeContext<ErasureRequested> context)
     {
-        if (!message.Addresses(ResourceNames.Interactions))
-        {
-            return;
-        }
         var ct = context.CancellationToken;
         ContactChecker.Forget([message.ContactId]);
         var interactions = await Db.ForgetContactAsync(message.ContactId, ct);

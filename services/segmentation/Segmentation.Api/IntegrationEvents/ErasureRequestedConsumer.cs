@@ -11,12 +11,10 @@ namespace CustomerBase.Segmentation.IntegrationEvents;
 public sealed class ErasureRequestedConsumer(SegmentationDbContext db, ILogger<ErasureRequestedConsumer> logger)
     : InboxConsumer<SegmentationDbContext, ErasureRequested>(db, logger)
 {
+    protected override bool Concerns(ErasureRequested message) => message.Addresses(ResourceNames.Segmentation);
+
     protected override async Task HandleAsync(ErasureRequested message, ConsumeContext<ErasureRequested> context)
     {
-        if (!message.Addresses(ResourceNames.Segmentation))
-        {
-            return;
-        }
         var ct = context.CancellationToken;
         // Memberships and orders go silently: an Exited event would be one more message about the person.
         await Db.SegmentMembers.Where(m => m.ContactId == message.ContactId).ExecuteDeleteAsync(ct);

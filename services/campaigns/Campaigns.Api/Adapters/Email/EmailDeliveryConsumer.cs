@@ -1,5 +1,6 @@
 using CustomerBase.Campaigns.Contracts;
 using CustomerBase.Campaigns.Infrastructure;
+using CustomerBase.Campaigns.Model;
 using CustomerBase.Messaging;
 using MailKit.Net.Smtp;
 using MassTransit;
@@ -17,12 +18,11 @@ namespace CustomerBase.Campaigns.Adapters.Email;
 public sealed class EmailDeliveryConsumer(CampaignsDbContext db, SmtpSender smtp, IOptions<SmtpOptions> options, TimeProvider time, ILogger<EmailDeliveryConsumer> logger)
     : InboxConsumer<CampaignsDbContext, DeliverMessage>(db, logger)
 {
+    /// <summary>Another channel's tooling takes the rest.</summary>
+    protected override bool Concerns(DeliverMessage message) => message.Channel == CampaignChannels.Email;
+
     protected override async Task HandleAsync(DeliverMessage message, ConsumeContext<DeliverMessage> context)
     {
-        if (message.Channel != "email")
-        {
-            return; // another channel's tooling takes it
-        }
         var now = time.GetUtcNow();
         if (now > message.NotAfter)
         {
