@@ -8,30 +8,36 @@ namespace CustomerBase.IntegrationTests.Campaigns;
 public sealed class CampaignReceiptTests(SystemFixture fixture)
 {
     [Fact]
-    public async Task ReceiptsCountInTheStatisticsAndAnUnsubscribeWithdrawsConsent()
+    public async Task ReceiptsCountInTheStatisticsABounceKeepsItsReasonAndAnUnsubscribeWithdrawsConsent()
     {
         using var campaigns = new CampaignsTestClient(fixture);
         using var consent = new ConsentTestClient(fixture);
-        var contacts = await campaigns.CreateContactsAsync(2, consents: _ => true);
+        var contacts = await campaigns.CreateContactsAsync(3, consents: _ => true);
         await campaigns.WaitUntilSegmentationKnowsAsync(contacts.Select(c => c.Id).ToList());
         var campaign = await campaigns.CreateCampaignAsync(CampaignsTestClient.EmailCampaign(contacts.Select(c => c.Id)));
         await campaigns.PostAsync(campaign, "launch");
-        await campaigns.WaitForStatisticsAsync(campaign, s => s.GetProperty("sent").GetInt32() == 2, "both sent");
+        await campaigns.WaitForStatisticsAsync(campaign, s => s.GetProperty("sent").GetInt32() == 3, "all three sent");
         var messages = await campaigns.MessagesAsync(campaign);
         var opened = messages.Single(m => m.GetProperty("contactId").GetGuid() == contacts[0].Id).GetProperty("id").GetGuid();
         var leaving = messages.Single(m => m.GetProperty("contactId").GetGuid() == contacts[1].Id).GetProperty("id").GetGuid();
+        var bouncing = messages.Single(m => m.GetProperty("contactId").GetGuid() == contacts[2].Id).GetProperty("id").GetGuid();
 
         var now = DateTimeOffset.UtcNow;
         await campaigns.PublishAsync(
             new DeliveryReceipt(opened, DeliveryStatus.Delivered, now, null),
             new DeliveryReceipt(opened, DeliveryStatus.Clicked, now.AddMinutes(2), null),
             new DeliveryReceipt(opened, DeliveryStatus.Opened, now.AddMinutes(1), null), // late, out of order
-            new DeliveryReceipt(leaving, DeliveryStatus.Unsubscribed, now, "reply STOP"));
+            new DeliveryReceipt(leaving, DeliveryStatus.Unsubscribed, now, "reply STOP"),
+            // Tooling in another time zone; the reason is what a user reads in the message list.
+            new DeliveryReceipt(bouncing, DeliveryStatus.Bounced, now.ToOffset(TimeSpan.FromHours(2)), "550 5.1.1 mailbox unavailable"));
 
         var stats = await campaigns.WaitForStatisticsAsync(campaign,
-            s => s.GetProperty("clicked").GetInt32() == 1 && s.GetProperty("unsubscribed").GetInt32() == 1, "receipts applied");
-        Assert.Equal((2, 1, 1, 1), (stats.GetProperty("sent").GetInt32(), stats.GetProperty("delivered").GetInt32(), stats.GetProperty("opened").GetInt32(), stats.GetProperty("clicked").GetInt32()));
+            s => s.GetProperty("clicked").GetInt32() == 1 && s.GetProperty("unsubscribed").GetInt32() == 1 && s.GetProperty("bounced").GetInt32() == 1, "receipts applied");
+        Assert.Equal((3, 1, 1, 1), (stats.GetProperty("sent").GetInt32(), stats.GetProperty("delivered").GetInt32(), stats.GetProperty("opened").GetInt32(), stats.GetProperty("clicked").GetInt32()));
         Assert.Equal("clicked", (await campaigns.MessagesAsync(campaign, contacts[0].Id)).Single().GetProperty("status").GetString());
+        var bounced = (await campaigns.MessagesAsync(campaign, contacts[2].Id)).Single();
+        Assert.Equal(("bounced", "550 5.1.1 mailbox unavailable"), (bounced.GetProperty("status").GetString(), bounced.GetProperty("outcomeDetail").GetString()));
+        Assert.Null((await campaigns.MessagesAsync(campaign, contacts[0].Id)).Single().GetProperty("outcomeDetail").GetString());
         Assert.Equal(ConsentReason.Withdrawn, await consent.ReasonAsync(contacts[1].Id, "marketing", "email"));
         Assert.Equal(ConsentReason.Granted, await consent.ReasonAsync(contacts[0].Id, "marketing", "email"));
     }

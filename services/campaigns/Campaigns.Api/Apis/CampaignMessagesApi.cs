@@ -99,7 +99,8 @@ public static class CampaignMessagesApi
     }
 
     public sealed record MessageResponse(Guid Id, string Occurrence, Guid ContactId, string Channel, string Status, string? ExcludedReason,
-        string? DeferredReason, DateTimeOffset NotBefore, DateTimeOffset? ReleasedAt, DateTimeOffset? SentAt, DateTimeOffset? FailedAt);
+        string? DeferredReason, DateTimeOffset NotBefore, DateTimeOffset? ReleasedAt, DateTimeOffset? SentAt, DateTimeOffset? FailedAt,
+        string? OutcomeDetail);
 
     public static async Task<Results<Ok<List<MessageResponse>>, NotFound>> ListMessages(
         Guid id, CampaignsDbContext db, Guid? contactId, string? status, int? limit, CancellationToken ct)
@@ -119,7 +120,7 @@ public static class CampaignMessagesApi
         }
         var messages = await query.OrderBy(m => m.Id).Take(Math.Clamp(limit ?? 1000, 1, 10_000))
             .Select(m => new MessageResponse(m.Id, m.Occurrence, m.ContactId, m.Channel, m.Status, m.ExcludedReason, m.DeferredReason,
-                m.NotBefore, m.ReleasedAt, m.SentAt, m.FailedAt))
+                m.NotBefore, m.ReleasedAt, m.SentAt, m.FailedAt, m.OutcomeDetail))
             .ToListAsync(ct);
         return TypedResults.Ok(messages);
     }

@@ -23,7 +23,7 @@ public sealed class PersonalDataService(CampaignsDbContext db) : PersonalData.Pe
             .Select(m => new
             {
                 m.Id, m.CampaignId, m.Occurrence, m.Channel, m.Purpose, m.Status, m.ExcludedReason, m.Address, m.Subject, m.Body,
-                m.CreatedAt, m.ReleasedAt, m.SentAt, m.DeliveredAt, m.OpenedAt, m.ClickedAt, m.BouncedAt, m.FailedAt, m.UnsubscribedAt,
+                m.CreatedAt, m.ReleasedAt, m.SentAt, m.DeliveredAt, m.OpenedAt, m.ClickedAt, m.BouncedAt, m.FailedAt, m.UnsubscribedAt, m.OutcomeDetail,
             })
             .ToListAsync(ct);
         var activity = await db.ContactActivities.AsNoTracking().SingleOrDefaultAsync(a => a.ContactId == contactId, ct);

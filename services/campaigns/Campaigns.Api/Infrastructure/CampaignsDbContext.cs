@@ -53,6 +53,7 @@ public sealed class CampaignsDbContext(DbContextOptions<CampaignsDbContext> opti
             message.Property(m => m.DeferredReason).HasMaxLength(20);
             message.Property(m => m.Address).HasMaxLength(320);
             message.Property(m => m.TimeZone).HasMaxLength(64);
+            message.Property(m => m.OutcomeDetail).HasMaxLength(CampaignMessage.OutcomeDetailLength);
             // Exactly one message per recipient per occurrence, whatever retries or restarts happen.
             message.HasIndex(m => new { m.CampaignId, m.Occurrence, m.ContactId }).IsUnique();
             // The release loop's question: what is due now.

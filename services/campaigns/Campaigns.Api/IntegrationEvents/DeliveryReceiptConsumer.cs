@@ -1,5 +1,6 @@
 using CustomerBase.Campaigns.Contracts;
 using CustomerBase.Campaigns.Infrastructure;
+using CustomerBase.Campaigns.Model;
 using CustomerBase.Messaging;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -32,43 +33,62 @@ public sealed class DeliveryReceiptConsumer(CampaignsDbContext db, ConsentWithdr
             INSERT INTO inbox_messages (message_id, consumer, processed_at) SELECT id, {ConsumerName}, now() FROM unnest({ids}) AS id
             ON CONFLICT DO NOTHING RETURNING message_id AS "Value"
             """).ToListAsync(ct)).ToHashSet();
-        // Sorted by message, then by moment: replicas lock rows in the same order, and a message's receipts apply as they happened.
-        var receipts = context.Message.Where(m => fresh.Contains(m.MessageId!.Value)).Select(m => m.Message)
-            .OrderBy(r => r.MessageId).ThenBy(r => r.At).ToList();
-        foreach (var receipt in receipts)
+        var receipts = context.Message.Where(m => fresh.Contains(m.MessageId!.Value)).Select(m => m.Message).ToList();
+        var unsubscribed = await ApplyAsync(receipts, ct);
+        foreach (var message in unsubscribed)
         {
-            await ApplyAsync(receipt, ct);
+            await withdrawals.WithdrawAsync(message, ct);
         }
-        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         logger.LogDebug("Applied {Count} receipts", receipts.Count);
     }
 
-    private async Task ApplyAsync(DeliveryReceipt receipt, CancellationToken ct)
+    /// <summary>
+    /// One UPDATE for the whole batch: per message, the first moment of each outcome and the furthest status among
+    /// its receipts, merged with what the row has. A statement per receipt made the round trips the limit of a launch.
+    /// Returns the messages an Unsubscribed receipt reached.
+    /// </summary>
+    private async Task<List<CampaignMessage>> ApplyAsync(List<DeliveryReceipt> receipts, CancellationToken ct)
     {
-        var status = receipt.Status.ToString().ToLowerInvariant();
-        var updated = await db.Database.ExecuteSqlInterpolatedAsync($"""
-            UPDATE campaign_messages SET
-                sent_at = CASE WHEN {status} = 'sent' THEN coalesce(sent_at, {receipt.At}) ELSE sent_at END,
-                delivered_at = CASE WHEN {status} = 'delivered' THEN coalesce(delivered_at, {receipt.At}) ELSE delivered_at END,
-                opened_at = CASE WHEN {status} = 'opened' THEN coalesce(opened_at, {receipt.At}) ELSE opened_at END,
-                clicked_at = CASE WHEN {status} = 'clicked' THEN coalesce(clicked_at, {receipt.At}) ELSE clicked_at END,
-                bounced_at = CASE WHEN {status} = 'bounced' THEN coalesce(bounced_at, {receipt.At}) ELSE bounced_at END,
-                failed_at = CASE WHEN {status} = 'failed' THEN coalesce(failed_at, {receipt.At}) ELSE failed_at END,
-                unsubscribed_at = CASE WHEN {status} = 'unsubscribed' THEN coalesce(unsubscribed_at, {receipt.At}) ELSE unsubscribed_at END,
-                status = CASE WHEN array_position({Progress}, {status}) > coalesce(array_position({Progress}, status), 0) THEN {status} ELSE status END
-            WHERE id = {receipt.MessageId} AND status NOT IN ('pending', 'excluded', 'cancelled', 'expired')
-            """, ct);
-        if (updated == 0)
+        if (receipts.Count == 0)
         {
-            return; // a test send, or a message erased since
+            return [];
         }
-        if (receipt.Status == DeliveryStatus.Unsubscribed)
-        {
-            var message = await db.Messages.AsNoTracking().SingleAsync(m => m.Id == receipt.MessageId, ct);
-            await withdrawals.WithdrawAsync(message, ct);
-        }
+        // Sorted by message: replicas lock rows in the same order.
+        var perMessage = receipts.GroupBy(r => r.MessageId).OrderBy(g => g.Key).ToList();
+        DateTimeOffset?[] First(DeliveryStatus status) =>
+            perMessage.Select(g => g.Where(r => r.Status == status).Select(r => (DateTimeOffset?)r.At.ToUniversalTime()).Min()).ToArray();
+        var ids = perMessage.Select(g => g.Key).ToArray();
+        var statuses = perMessage.Select(g => StatusName(g.MaxBy(r => Array.IndexOf(Progress, StatusName(r.Status)))!.Status)).ToArray();
+        // Why a message did not arrive, as tooling put it (the last failure's words).
+        var details = perMessage.Select(g => g.Where(r => r.Status is DeliveryStatus.Failed or DeliveryStatus.Bounced && !string.IsNullOrWhiteSpace(r.Detail))
+            .OrderBy(r => r.At).Select(r => r.Detail!.Length > CampaignMessage.OutcomeDetailLength ? r.Detail[..CampaignMessage.OutcomeDetailLength] : r.Detail).LastOrDefault()).ToArray();
+        var (sent, delivered, opened, clicked) = (First(DeliveryStatus.Sent), First(DeliveryStatus.Delivered), First(DeliveryStatus.Opened), First(DeliveryStatus.Clicked));
+        var (bounced, failed, unsubscribed) = (First(DeliveryStatus.Bounced), First(DeliveryStatus.Failed), First(DeliveryStatus.Unsubscribed));
+
+        var reached = await db.Database.SqlQuery<Guid>($"""
+            WITH applied AS (
+            UPDATE campaign_messages m SET
+                sent_at = coalesce(m.sent_at, r.sent_at),
+                delivered_at = coalesce(m.delivered_at, r.delivered_at),
+                opened_at = coalesce(m.opened_at, r.opened_at),
+                clicked_at = coalesce(m.clicked_at, r.clicked_at),
+                bounced_at = coalesce(m.bounced_at, r.bounced_at),
+                failed_at = coalesce(m.failed_at, r.failed_at),
+                unsubscribed_at = coalesce(m.unsubscribed_at, r.unsubscribed_at),
+                outcome_detail = coalesce(r.detail, m.outcome_detail),
+                status = CASE WHEN array_position({Progress}, r.status) > coalesce(array_position({Progress}, m.status::text), 0) THEN r.status ELSE m.status END
+            FROM unnest({ids}, {sent}, {delivered}, {opened}, {clicked}, {bounced}, {failed}, {unsubscribed}, {statuses}, {details})
+                AS r(id, sent_at, delivered_at, opened_at, clicked_at, bounced_at, failed_at, unsubscribed_at, status, detail)
+            WHERE m.id = r.id AND m.status NOT IN ('pending', 'excluded', 'cancelled', 'expired')
+            RETURNING m.id, r.unsubscribed_at)
+            SELECT id AS "Value" FROM applied WHERE unsubscribed_at IS NOT NULL
+            """).ToListAsync(ct);
+        // (Rows of test sends and of messages erased since match nothing.)
+        return reached.Count == 0 ? [] : await db.Messages.AsNoTracking().Where(m => reached.Contains(m.Id)).ToListAsync(ct);
     }
+
+    private static string StatusName(DeliveryStatus status) => status.ToString().ToLowerInvariant();
 }
 
 /// <summary>Receipts in batches of up to 500 (or what arrived within 50 ms), one batch at a time per replica.</summary>

@@ -32,6 +32,11 @@ public sealed class CampaignMessage
     public TimeOnly? WindowFrom { get; set; }
     public TimeOnly? WindowTo { get; set; }
 
+    /// <summary>Why it failed or bounced, in tooling's words (a DeliveryReceipt's Detail, e.g. an SMTP reply code).</summary>
+    public string? OutcomeDetail { get; set; }
+
+    public const int OutcomeDetailLength = 200;
+
     public DateTimeOffset NotBefore { get; set; }
     public DateTimeOffset NotAfter { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

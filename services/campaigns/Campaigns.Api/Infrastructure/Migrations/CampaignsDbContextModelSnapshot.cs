@@ -180,6 +180,11 @@ namespace CustomerBase.Campaigns.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("opened_at");
 
+                    b.Property<string>("OutcomeDetail")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("outcome_detail");
+
                     b.Property<string>("Purpose")
                         .IsRequired()
                         .HasMaxLength(40)
