@@ -28,7 +28,7 @@ public sealed class PurchaseStatsService(InteractionsDbContext db, ContactChecke
     // One primary-key lookup per id asked, n being its position in @ids. The LIMIT keeps the lateral subquery from being
     // flattened into a plain join: the planner then picks a hash join (or, for = ANY, a parallel sequential scan) over
     // the whole table for a 10,000-id batch, about twice the time of 10,000 index lookups on a 500,000-row table.
-    private const string StatsSql = """
+    public const string StatsSql = """
         SELECT o.n, s.first_order_at, s.last_order_at, s.order_count, s.total, s.median_interval_days, s.top_categories
         FROM unnest(@ids) WITH ORDINALITY AS o(id, n)
         CROSS JOIN LATERAL (SELECT * FROM contact_purchase_stats s WHERE s.contact_id = o.id LIMIT 1) AS s
