@@ -33,12 +33,16 @@ public static class InteractionsIngest
 
             // The interactions service and PostgreSQL (with its backends): where an import spends its CPU.
             int[] serviceRoot = [service.ProcessId!.Value], postgresRoot = [bench.System.Postgres.ProcessId!.Value];
+            // Every process of the system, to see where the CPU of a round went (other services consume the imported orders).
+            var everyone = bench.System.Resources.Where(r => r.ProcessId is not null).ToDictionary(
+                r => r == bench.System.Postgres ? "postgres" : r.Name, r => r.ProcessId!.Value);
             var results = new List<(double RowsPerSecond, double StartMiB, double PeakMiB, double EndMiB, long Imported, long Failed, double ServiceMicros, double PostgresMicros)>();
             for (var round = 0; round < rounds; round++)
             {
                 var startMiB = InteractionsSeed.ResidentMiB(service.ProcessId!.Value);
                 var peakMiB = startMiB;
                 var (serviceBefore, postgresBefore) = (ProcessCpu.TreeSeconds(serviceRoot), ProcessCpu.TreeSeconds(postgresRoot));
+                var everyoneBefore = ProcessCpu.SecondsByLabel(everyone);
                 var clock = Stopwatch.StartNew();
                 await using var upload = File.OpenRead(file);
                 using var content = new StreamContent(upload);
@@ -50,10 +54,15 @@ public static class InteractionsIngest
                 }
                 var location = started.Headers.Location!.ToString();
                 JsonElement job;
+                TimeSpan? allRead = null; // every batch committed; what follows is the purchase statistics' refresh
                 while (true)
                 {
                     job = await http.GetFromJsonAsync<JsonElement>(location);
                     peakMiB = Math.Max(peakMiB, InteractionsSeed.ResidentMiB(service.ProcessId!.Value));
+                    if (allRead is null && job.GetProperty("rowsRead").GetInt64() >= rows)
+                    {
+                        allRead = clock.Elapsed;
+                    }
                     if (job.GetProperty("status").GetString() is "completed" or "failed")
                     {
                         break;
@@ -68,9 +77,14 @@ public static class InteractionsIngest
                 var serviceMicros = (ProcessCpu.TreeSeconds(serviceRoot) - serviceBefore) * 1e6 / rows;
                 var postgresMicros = (ProcessCpu.TreeSeconds(postgresRoot) - postgresBefore) * 1e6 / rows;
                 var endMiB = InteractionsSeed.ResidentMiB(service.ProcessId!.Value);
+                var everyoneAfter = ProcessCpu.SecondsByLabel(everyone);
                 results.Add((rows / clock.Elapsed.TotalSeconds, startMiB, peakMiB, endMiB, job.GetProperty("rowsImported").GetInt64(), job.GetProperty("rowsFailed").GetInt64(), serviceMicros, postgresMicros));
-                Console.WriteLine($"  round {round + 1}: {results[^1].RowsPerSecond,8:N0} rows/s in {clock.Elapsed.TotalSeconds:0.0} s; {results[^1].Imported:N0} kept, {results[^1].Failed:N0} reported; " +
+                Console.WriteLine($"  round {round + 1}: {results[^1].RowsPerSecond,8:N0} rows/s in {clock.Elapsed.TotalSeconds:0.0} s " +
+                    $"(rows in {(allRead ?? clock.Elapsed).TotalSeconds:0.0} s, then statistics); {results[^1].Imported:N0} kept, {results[^1].Failed:N0} reported; " +
                     $"CPU/row {serviceMicros:0} µs service + {postgresMicros:0} µs PostgreSQL; RSS {startMiB:0} → peak {peakMiB:0} → {endMiB:0} MiB");
+                Console.WriteLine("    CPU µs/row by process: " + string.Join(", ", everyoneAfter
+                    .Select(e => (e.Key, Micros: (e.Value - everyoneBefore.GetValueOrDefault(e.Key)) * 1e6 / rows))
+                    .Where(e => e.Micros >= 0.5).OrderByDescending(e => e.Micros).Select(e => $"{e.Key} {e.Micros:0}")));
             }
             Console.WriteLine();
             Console.WriteLine($"interactions-ingest: {rows:N0} JSON-lines rows per round through the gateway, median of {rounds} rounds, {Environment.ProcessorCount} cores");

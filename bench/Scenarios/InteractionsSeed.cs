@@ -79,6 +79,67 @@ public static class InteractionsSeed
 /// </summary>
 public static class ProcessCpu
 {
+    /// <summary>
+    /// CPU seconds so far of every process under <paramref name="roots"/> (label → pid), by label; PostgreSQL's backends
+    /// (root label "postgres") are told apart by database ("postgres interactionsdb"), its own processes are "postgres".
+    /// Subtract two of these to see where a run spent its CPU; a process that ended in between is not counted.
+    /// </summary>
+    public static Dictionary<string, double> SecondsByLabel(IReadOnlyDictionary<string, int> roots)
+    {
+        var parents = new Dictionary<int, int>();
+        var ticks = new Dictionary<int, long>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                parents[pid] = int.Parse(fields[1]);
+                ticks[pid] = long.Parse(fields[11]) + long.Parse(fields[12]);
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+        }
+        var labels = roots.ToDictionary(r => r.Value, r => r.Key);
+        var seconds = new Dictionary<string, double>();
+        foreach (var (pid, t) in ticks)
+        {
+            for (var p = pid; p > 1; p = parents.GetValueOrDefault(p))
+            {
+                if (labels.TryGetValue(p, out var label))
+                {
+                    if (label == "postgres" && p != pid && BackendDatabase(pid) is { } database)
+                    {
+                        label = "postgres " + database;
+                    }
+                    seconds[label] = seconds.GetValueOrDefault(label) + t / 100.0;
+                    break;
+                }
+            }
+        }
+        return seconds;
+    }
+
+    /// <summary>"postgres: user database host state" → database; null for PostgreSQL's own processes.</summary>
+    private static string? BackendDatabase(int pid)
+    {
+        try
+        {
+            var words = File.ReadAllText($"/proc/{pid}/cmdline").TrimEnd('\0').Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return words.Length >= 4 && words[0] == "postgres:" && words[2].EndsWith("db", StringComparison.Ordinal) ? words[2] : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     public static double TreeSeconds(IEnumerable<int> roots)
     {
         var parents = new Dictionary<int, int>();

@@ -123,17 +123,81 @@ public sealed class IngestAndStatsTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task PackedPurchaseStatsAnswerEachIdAskedInTheOrderAsked()
+    {
+        var buyer = await _gateway.CreateContactAsync("Packed", "Buyer");
+        var nobody = await _gateway.CreateContactAsync("Packed", "Nobody");
+        var day = new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
+        await _gateway.RecordAsync(Timeline.Order(buyer, "P-1", unitPrice: 10m, category: "tea", occurredAt: day));
+        await _gateway.RecordAsync(Timeline.Order(buyer, "P-2", unitPrice: 30m, category: "coffee", occurredAt: day.AddDays(10)));
+        await _gateway.RecordAsync(Timeline.Order(buyer, "P-3", unitPrice: 5.55m, category: "tea", occurredAt: day.AddDays(30)));
+
+        using var channel = GrpcChannel.ForAddress(fixture.System.Service(ResourceNames.Interactions).GrpcUrl!);
+        var client = new PurchaseStats.PurchaseStatsClient(channel);
+        var headers = new Metadata { { "Authorization", "Bearer " + fixture.System.Issuer.CreateToken(Roles.Administrator) } };
+        var reply = await client.GetPurchaseStatsAsync(new GetPurchaseStatsRequest { ContactIdsPacked = Pack(nobody, buyer, nobody, buyer) }, headers, cancellationToken: Ct);
+
+        Assert.Empty(reply.Stats);
+        Assert.Empty(reply.NoOrdersIds);
+        var packed = reply.Packed;
+        Assert.Equal([0, 3, 0, 3], packed.OrderCounts);
+        Assert.Equal([0, 4555, 0, 4555], packed.TotalCents);
+        Assert.Equal([0, 1518, 0, 1518], packed.AverageOrderValueCents); // 45.55 / 3 = 15.183…
+        Assert.Equal(day.ToUnixTimeMilliseconds() * 1000, packed.FirstOrderAt[1]);
+        Assert.Equal(day.AddDays(30).ToUnixTimeMilliseconds() * 1000, packed.LastOrderAt[3]);
+        Assert.Equal(0, packed.FirstOrderAt[0]);
+        Assert.Equal(15d, packed.MedianIntervalDays[1], 3); // gaps of 10 and 20 days
+        Assert.Equal(12, packed.TopCategories.Count);
+        Assert.Equal(["coffee", "tea", ""], packed.TopCategories.Skip(3).Take(3).Select(n => n == 0 ? "" : packed.Categories[n - 1]));
+        Assert.Equal([0, 0, 0], packed.TopCategories.Take(3));
+    }
+
+    [Fact]
+    public async Task PurchaseStatsRefuseIdsGivenInBothForms()
+    {
+        using var channel = GrpcChannel.ForAddress(fixture.System.Service(ResourceNames.Interactions).GrpcUrl!);
+        var client = new PurchaseStats.PurchaseStatsClient(channel);
+        var headers = new Metadata { { "Authorization", "Bearer " + fixture.System.Issuer.CreateToken(Roles.Administrator) } };
+        var id = Guid.NewGuid();
+
+        var both = await Assert.ThrowsAsync<RpcException>(() => client.GetPurchaseStatsAsync(
+            new GetPurchaseStatsRequest { ContactIds = { id.ToString() }, ContactIdsPacked = Pack(id) }, headers, cancellationToken: Ct).ResponseAsync);
+        var torn = await Assert.ThrowsAsync<RpcException>(() => client.GetPurchaseStatsAsync(
+            new GetPurchaseStatsRequest { ContactIdsPacked = Google.Protobuf.ByteString.CopyFrom(new byte[20]) }, headers, cancellationToken: Ct).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, both.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, torn.StatusCode);
+    }
+
+    /// <summary>16 bytes per id in the UUID's own (big-endian) byte order, as the proto asks.</summary>
+    private static Google.Protobuf.ByteString Pack(params Guid[] ids)
+    {
+        var bytes = new byte[ids.Length * 16];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            Assert.True(ids[i].TryWriteBytes(bytes.AsSpan(i * 16, 16), bigEndian: true, out _));
+        }
+        return Google.Protobuf.ByteString.CopyFrom(bytes);
+    }
+
+    [Fact]
     public async Task PurchaseStatsOfAnotherTeamsContactAreNotGivenToASalesManager()
     {
         var theirs = await _gateway.CreateContactAsync(new { firstName = "Stats", team = "far" });
+        var ours = await _gateway.CreateContactAsync(new { firstName = "Stats", team = "near" });
         await _gateway.RecordAsync(Timeline.Order(theirs, "T-1"));
+        await _gateway.RecordAsync(Timeline.Order(ours, "T-2"));
 
         using var channel = GrpcChannel.ForAddress(fixture.System.Service(ResourceNames.Interactions).GrpcUrl!);
         var client = new PurchaseStats.PurchaseStatsClient(channel);
         var headers = new Metadata { { "Authorization", "Bearer " + fixture.System.Issuer.CreateToken(Roles.SalesManager, team: "near") } };
         var reply = await client.GetPurchaseStatsAsync(new GetPurchaseStatsRequest { ContactIds = { theirs.ToString() } }, headers, cancellationToken: Ct);
 
+        var packed = await client.GetPurchaseStatsAsync(new GetPurchaseStatsRequest { ContactIdsPacked = Pack(theirs, ours) }, headers, cancellationToken: Ct);
+
         Assert.Empty(reply.Stats);
         Assert.Equal([theirs.ToString()], reply.NoOrdersIds);
+        Assert.Equal([0, 1], packed.Packed.OrderCounts);
+        Assert.Equal([0L, 1000L], packed.Packed.TotalCents);
     }
 }
