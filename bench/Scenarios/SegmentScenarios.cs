@@ -9,7 +9,8 @@ namespace CustomerBase.Bench.Scenarios;
 /// <summary>
 /// Segmentation's three scenarios. The read model is seeded straight with SQL (contacts with attributes, orders with
 /// lines), then the service's own rebuild job computes every statistic and metric, as it would after a restore.
-/// Options: --contacts N (1,000,000), --orders N (5,000,000), --calls N (50 after 10 to warm up), --orders-timed N (30).
+/// Options: --contacts N (1,000,000), --orders N (5,000,000), --calls N (50 after 10 to warm up), --orders-timed N (30),
+/// --during-outbox (segment-count: time the counts while the rebuild's events are still being published, as before).
 /// </summary>
 public static class SegmentScenarios
 {
@@ -29,6 +30,13 @@ public static class SegmentScenarios
         var calls = BenchOptions.Option(args, "--calls", 50);
         await using var bench = await BenchSystem.StartAsync();
         var db = await SeedAndRebuildAsync(bench, args);
+        if (!args.Contains("--during-outbox"))
+        {
+            // The seeded profiles have no stage yet, so the rebuild gives every contact its first one: a million
+            // LifecycleStageChanged leave the outbox over the next minutes, and counts timed meanwhile share the two
+            // cores with that. The target is for a system at rest: wait, and say how long the events took.
+            await DrainOutboxAsync(db);
+        }
 
         var api = new List<double>();
         var sql = new List<double>();
@@ -115,6 +123,28 @@ public static class SegmentScenarios
         Table(("order -> event published", latencies));
         Console.WriteLine("target: p95 < 1 s");
         return 0;
+    }
+
+    private static async Task DrainOutboxAsync(string db)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync();
+        long pending, first = -1;
+        do
+        {
+            await using var command = new NpgsqlCommand("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL", connection);
+            pending = (long)(await command.ExecuteScalarAsync())!;
+            first = first < 0 ? pending : first;
+            if (pending > 0)
+            {
+                await Task.Delay(1000);
+            }
+        }
+        while (pending > 0 && clock.Elapsed < TimeSpan.FromMinutes(20));
+        Console.WriteLine($"Waited {clock.Elapsed.TotalSeconds:0.0} s for the {first:N0} events in segmentation's outbox to be published ({pending:N0} left).");
+        await InteractionsSeed.VacuumAnalyzeAsync(db, "outbox_messages");
+        await InteractionsSeed.VacuumAnalyzeAsync(db, "contact_profiles");
     }
 
     private static async Task<double> WaitAsync(NpgsqlConnection connection, string sql, Guid id)

@@ -34,7 +34,7 @@ public sealed class SegmentationDbContext(DbContextOptions<SegmentationDbContext
             profile.Property(p => p.TotalSpent).HasPrecision(18, 2);
             profile.Property(p => p.AverageOrder).HasPrecision(18, 2);
             profile.Property(p => p.LifecycleStage).HasMaxLength(20);
-            profile.Property(p => p.RfmGroup).HasMaxLength(30);
+            profile.Property(p => p.RfmGroup).HasMaxLength(30).HasComputedColumnSql(Metrics.RfmGroups.ColumnSql, stored: true);
             // tags @> ARRAY[...] is how rules ask for tags; without fast update each probe would scan the pending list.
             profile.HasIndex(p => p.Tags).HasMethod("gin").HasStorageParameter("fastupdate", false);
             // No index on the columns a recomputation rewrites (statistics, stage, metrics): with room left in each page

@@ -42,18 +42,21 @@ public static class RfmGroups
         "about_to_sleep", "cant_lose", "at_risk", "hibernating",
     ];
 
-    /// <summary>The grid as SQL over scores <c>r</c> and <c>f</c>; the same in <see cref="Name"/>.</summary>
-    public const string Sql = """
-        CASE WHEN r IS NULL OR f IS NULL THEN NULL
-             WHEN r >= 5 AND f >= 4 THEN 'champions'
-             WHEN r >= 3 AND f >= 4 THEN 'loyal_customers'
-             WHEN r >= 4 AND f >= 2 THEN 'potential_loyalists'
-             WHEN r = 5 THEN 'new_customers'
-             WHEN r = 4 THEN 'promising'
-             WHEN r = 3 AND f = 3 THEN 'need_attention'
-             WHEN r = 3 THEN 'about_to_sleep'
-             WHEN f = 5 THEN 'cant_lose'
-             WHEN f >= 3 THEN 'at_risk'
+    /// <summary>
+    /// The grid as SQL over the stored scores: the expression of the generated column <c>contact_profiles.rfm_group</c>,
+    /// so the group always follows the scores written; the same in <see cref="Name"/>.
+    /// </summary>
+    public const string ColumnSql = """
+        CASE WHEN rfm_recency IS NULL OR rfm_frequency IS NULL THEN NULL
+             WHEN rfm_recency >= 5 AND rfm_frequency >= 4 THEN 'champions'
+             WHEN rfm_recency >= 3 AND rfm_frequency >= 4 THEN 'loyal_customers'
+             WHEN rfm_recency >= 4 AND rfm_frequency >= 2 THEN 'potential_loyalists'
+             WHEN rfm_recency = 5 THEN 'new_customers'
+             WHEN rfm_recency = 4 THEN 'promising'
+             WHEN rfm_recency = 3 AND rfm_frequency = 3 THEN 'need_attention'
+             WHEN rfm_recency = 3 THEN 'about_to_sleep'
+             WHEN rfm_frequency = 5 THEN 'cant_lose'
+             WHEN rfm_frequency >= 3 THEN 'at_risk'
              ELSE 'hibernating' END
         """;
 

@@ -206,9 +206,11 @@ namespace CustomerBase.Segmentation.Infrastructure.Migrations
                         .HasColumnName("rfm_frequency");
 
                     b.Property<string>("RfmGroup")
+                        .ValueGeneratedOnAddOrUpdate()
                         .HasMaxLength(30)
                         .HasColumnType("character varying(30)")
-                        .HasColumnName("rfm_group");
+                        .HasColumnName("rfm_group")
+                        .HasComputedColumnSql("CASE WHEN rfm_recency IS NULL OR rfm_frequency IS NULL THEN NULL\n     WHEN rfm_recency >= 5 AND rfm_frequency >= 4 THEN 'champions'\n     WHEN rfm_recency >= 3 AND rfm_frequency >= 4 THEN 'loyal_customers'\n     WHEN rfm_recency >= 4 AND rfm_frequency >= 2 THEN 'potential_loyalists'\n     WHEN rfm_recency = 5 THEN 'new_customers'\n     WHEN rfm_recency = 4 THEN 'promising'\n     WHEN rfm_recency = 3 AND rfm_frequency = 3 THEN 'need_attention'\n     WHEN rfm_recency = 3 THEN 'about_to_sleep'\n     WHEN rfm_frequency = 5 THEN 'cant_lose'\n     WHEN rfm_frequency >= 3 THEN 'at_risk'\n     ELSE 'hibernating' END", true);
 
                     b.Property<short?>("RfmMonetary")
                         .HasColumnType("smallint")
