@@ -86,26 +86,7 @@ public static class ProcessCpu
     /// </summary>
     public static Dictionary<string, double> SecondsByLabel(IReadOnlyDictionary<string, int> roots)
     {
-        var parents = new Dictionary<int, int>();
-        var ticks = new Dictionary<int, long>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid))
-            {
-                continue;
-            }
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                parents[pid] = int.Parse(fields[1]);
-                ticks[pid] = long.Parse(fields[11]) + long.Parse(fields[12]);
-            }
-            catch (IOException)
-            {
-                // The process ended while we looked.
-            }
-        }
+        var (parents, ticks) = ReadProcesses();
         var labels = roots.ToDictionary(r => r.Value, r => r.Key);
         var seconds = new Dictionary<string, double>();
         foreach (var (pid, t) in ticks)
@@ -142,6 +123,26 @@ public static class ProcessCpu
 
     public static double TreeSeconds(IEnumerable<int> roots)
     {
+        var (parents, ticks) = ReadProcesses();
+        var rootSet = roots.ToHashSet();
+        long total = 0;
+        foreach (var (pid, t) in ticks)
+        {
+            for (var p = pid; p > 1; p = parents.GetValueOrDefault(p))
+            {
+                if (rootSet.Contains(p))
+                {
+                    total += t;
+                    break;
+                }
+            }
+        }
+        return total / 100.0; // USER_HZ
+    }
+
+    /// <summary>Every process's parent and CPU ticks (user + system, in USER_HZ), from /proc.</summary>
+    private static (Dictionary<int, int> Parents, Dictionary<int, long> Ticks) ReadProcesses()
+    {
         var parents = new Dictionary<int, int>();
         var ticks = new Dictionary<int, long>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -163,19 +164,6 @@ public static class ProcessCpu
                 // The process ended while we looked.
             }
         }
-        var rootSet = roots.ToHashSet();
-        long total = 0;
-        foreach (var (pid, t) in ticks)
-        {
-            for (var p = pid; p > 1; p = parents.GetValueOrDefault(p))
-            {
-                if (rootSet.Contains(p))
-                {
-                    total += t;
-                    break;
-                }
-            }
-        }
-        return total / 100.0; // USER_HZ
+        return (parents, ticks);
     }
 }
