@@ -19,8 +19,10 @@ public static class MessagingModelBuilderExtensions
             outbox.Property(m => m.Body).HasColumnType("jsonb");
             outbox.Property(m => m.TraceParent).HasMaxLength(55);
             outbox.Property(m => m.LastError).HasMaxLength(500);
-            // The dispatcher only ever reads pending rows, oldest first; sent rows stay out of this index.
-            outbox.HasIndex(m => new { m.NextAttemptAt, m.CreatedAt })
+            // The dispatcher only ever reads pending rows, oldest first; sent rows stay out of this index. Ordered by
+            // creation alone, so a batch reads the first rows of the index: led by next_attempt_at, every batch had to
+            // sort the whole backlog (a million events after a rebuild went out at ~300/s).
+            outbox.HasIndex(m => m.CreatedAt)
                 .HasDatabaseName("ix_outbox_messages_pending")
                 .HasFilter("sent_at IS NULL");
             // The clean-up deletes sent rows by age.

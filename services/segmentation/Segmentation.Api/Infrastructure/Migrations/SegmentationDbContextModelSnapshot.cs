@@ -92,13 +92,13 @@ namespace CustomerBase.Segmentation.Infrastructure.Migrations
                     b.HasKey("Id")
                         .HasName("pk_outbox_messages");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_outbox_messages_pending")
+                        .HasFilter("sent_at IS NULL");
+
                     b.HasIndex("SentAt")
                         .HasDatabaseName("ix_outbox_messages_sent")
                         .HasFilter("sent_at IS NOT NULL");
-
-                    b.HasIndex("NextAttemptAt", "CreatedAt")
-                        .HasDatabaseName("ix_outbox_messages_pending")
-                        .HasFilter("sent_at IS NULL");
 
                     b.ToTable("outbox_messages", (string)null);
                 });
