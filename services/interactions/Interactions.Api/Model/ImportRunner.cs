@@ -25,7 +25,7 @@ public sealed record ImportWork(Guid JobId, string Path, string Format, ContactC
 /// Ingests uploaded history files one at a time: reads rows as a stream, validates each as <c>POST /api/interactions</c>
 /// would, checks the batch's contacts with one cached gRPC call per 1,000 unknown ids, and writes the good rows with
 /// binary COPY together with their orders' <c>OrdersImported</c> outbox rows, the batch's row errors and the job's
-/// progress, in one transaction per batch. Memory stays at a few batches (and a set of the contacts whose purchase
+/// progress, in one transaction per batch. Memory stays at one batch (and a set of the contacts whose purchase
 /// statistics are refreshed at the end).
 /// </summary>
 public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbox, IOptions<ImportOptions> options, ILogger<ImportRunner> logger)
@@ -66,25 +66,20 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await connection.OpenAsync(ct);
         var progress = new Progress();
-        // Two stages, so the service prepares the next batch (parse, validate, check contacts, build payloads and events)
-        // while PostgreSQL takes in the previous one: one core each instead of taking turns. One prepared batch waits at
-        // most, so memory stays at about three batches.
-        var prepared = Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var preparing = Task.Run(() => PrepareAsync(work, contacts, prepared.Writer, stop.Token), stop.Token);
+        var batch = new List<ImportRow>(options.Value.BatchSize);
         try
         {
-            await foreach (var batch in prepared.Reader.ReadAllAsync(stop.Token))
+            await using var file = File.OpenRead(work.Path);
+            await foreach (var row in ImportRowReader.ReadAsync(file, work.Format, ct))
             {
-                await WriteBatchAsync(connection, work, batch, progress, stop.Token);
+                batch.Add(row);
+                if (batch.Count == options.Value.BatchSize)
+                {
+                    await WriteBatchAsync(connection, contacts, work, batch, progress, ct);
+                    batch.Clear();
+                }
             }
-            await preparing;
-        }
-        catch
-        {
-            await stop.CancelAsync();
-            await Task.WhenAny(preparing); // let it end before the scope (and its contacts client) goes
-            throw;
+            await WriteBatchAsync(connection, contacts, work, batch, progress, ct);
         }
         finally
         {
@@ -105,9 +100,6 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
         public readonly HashSet<Guid> OrderContacts = [];
     }
 
-    /// <summary>A batch ready to be written: its rows, its orders' outbox messages and the errors of its refused rows.</summary>
-    private sealed record PreparedBatch(int Read, List<Interaction> Interactions, List<OutboxMessage> Events, List<(long Row, string Field, string Message)> Errors, List<Guid> OrderContacts);
-
     private const int OrdersPerMessage = 500;
 
     /// <summary>
@@ -124,33 +116,7 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
         }
     }
 
-    /// <summary>The first stage: reads the file a batch at a time and hands each batch on, ready to write.</summary>
-    private async Task PrepareAsync(ImportWork work, ContactChecker contacts, ChannelWriter<PreparedBatch> output, CancellationToken ct)
-    {
-        try
-        {
-            var batch = new List<ImportRow>(options.Value.BatchSize);
-            await using var file = File.OpenRead(work.Path);
-            await foreach (var row in ImportRowReader.ReadAsync(file, work.Format, ct))
-            {
-                batch.Add(row);
-                if (batch.Count == options.Value.BatchSize)
-                {
-                    await output.WriteAsync(await PrepareBatchAsync(contacts, work, batch, ct), ct);
-                    batch = new List<ImportRow>(options.Value.BatchSize);
-                }
-            }
-            await output.WriteAsync(await PrepareBatchAsync(contacts, work, batch, ct), ct);
-            output.Complete();
-        }
-        catch (Exception ex)
-        {
-            output.Complete(ex);
-            throw;
-        }
-    }
-
-    private static async Task<PreparedBatch> PrepareBatchAsync(ContactChecker contacts, ImportWork work, List<ImportRow> batch, CancellationToken ct)
+    private async Task WriteBatchAsync(NpgsqlConnection connection, ContactChecker contacts, ImportWork work, List<ImportRow> batch, Progress progress, CancellationToken ct)
     {
         var errors = new List<(long Row, string Field, string Message)>();
         var valid = new List<(long Row, RecordInteractionRequest Request)>(batch.Count);
@@ -176,7 +142,6 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
         var now = DateTimeOffset.UtcNow;
         var interactions = new List<Interaction>(valid.Count);
         var imported = new List<OrderPlaced>();
-        var orderContacts = new List<Guid>();
         foreach (var (number, request) in valid)
         {
             if (!visible.Contains(request.ContactId!.Value))
@@ -184,41 +149,36 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
                 errors.Add((number, "contactId", "No such contact."));
                 continue;
             }
-            var interaction = InteractionMapper.ToInteraction(request, work.Author, now, out var payload);
+            var interaction = InteractionMapper.ToInteraction(request, work.Author, now);
             interactions.Add(interaction);
-            if (payload is OrderPayload order)
+            if (interaction.Kind == InteractionKinds.Order)
             {
-                imported.Add(interaction.Placed(order, imported: true));
-                orderContacts.Add(interaction.ContactId);
+                imported.Add(interaction.Placed(interaction.Order(), imported: true));
+                progress.OrderContacts.Add(interaction.ContactId);
             }
         }
         var events = imported.Chunk(OrdersPerMessage).Select(orders => Outbox.CreateMessage(new OrdersImported(work.JobId, orders))).ToList();
-        return new PreparedBatch(batch.Count, interactions, events, errors, orderContacts);
-    }
 
-    /// <summary>The second stage: the batch's rows, its events, its errors and the job's progress in one transaction.</summary>
-    private async Task WriteBatchAsync(NpgsqlConnection connection, ImportWork work, PreparedBatch batch, Progress progress, CancellationToken ct)
-    {
-        var (read, imported, failed) = (progress.Read + batch.Read, progress.Imported + batch.Interactions.Count, progress.Failed + batch.Read - batch.Interactions.Count);
+        progress.Read += batch.Count;
+        progress.Imported += interactions.Count;
+        progress.Failed += batch.Count - interactions.Count;
         await using (var transaction = await connection.BeginTransactionAsync(ct))
         {
-            await InteractionCopyWriter.CopyInteractionsAsync(connection, batch.Interactions, ct);
-            await InteractionCopyWriter.CopyOutboxAsync(connection, batch.Events, ct);
-            await InteractionCopyWriter.CopyErrorsAsync(connection, work.JobId, batch.Errors, ct);
+            await InteractionCopyWriter.CopyInteractionsAsync(connection, interactions, ct);
+            await InteractionCopyWriter.CopyOutboxAsync(connection, events, ct);
+            await InteractionCopyWriter.CopyErrorsAsync(connection, work.JobId, errors, ct);
             await using (var update = new NpgsqlCommand(
                 "UPDATE import_jobs SET rows_read = @read, rows_imported = @imported, rows_failed = @failed WHERE id = @id", connection, transaction))
             {
-                update.Parameters.AddWithValue("read", read);
-                update.Parameters.AddWithValue("imported", imported);
-                update.Parameters.AddWithValue("failed", failed);
+                update.Parameters.AddWithValue("read", progress.Read);
+                update.Parameters.AddWithValue("imported", progress.Imported);
+                update.Parameters.AddWithValue("failed", progress.Failed);
                 update.Parameters.AddWithValue("id", work.JobId);
                 await update.ExecuteNonQueryAsync(ct);
             }
             await transaction.CommitAsync(ct);
         }
-        (progress.Read, progress.Imported, progress.Failed) = (read, imported, failed);
-        progress.OrderContacts.UnionWith(batch.OrderContacts);
-        if (batch.Events.Count > 0)
+        if (events.Count > 0)
         {
             outbox.Notify();
         }

@@ -13,14 +13,7 @@ public static class InteractionMapper
     };
 
     /// <summary>A new interaction from a request that passed <see cref="InteractionValidator.Validate"/>.</summary>
-    public static Interaction ToInteraction(RecordInteractionRequest request, string? caller, DateTimeOffset now) =>
-        ToInteraction(request, caller, now, out _);
-
-    /// <summary>
-    /// As <see cref="ToInteraction(RecordInteractionRequest, string?, DateTimeOffset)"/>, also giving the payload object the
-    /// JSON was written from, so a bulk writer builds an order's event without reading the JSON back.
-    /// </summary>
-    public static Interaction ToInteraction(RecordInteractionRequest request, string? caller, DateTimeOffset now, out object payload)
+    public static Interaction ToInteraction(RecordInteractionRequest request, string? caller, DateTimeOffset now)
     {
         var interaction = new Interaction
         {
@@ -29,13 +22,12 @@ public static class InteractionMapper
             RecordedAt = now,
             Payload = "{}",
         };
-        payload = Apply(interaction, request, caller, now);
+        Apply(interaction, request, caller, now);
         return interaction;
     }
 
     /// <summary>Writes every field of a validated request over the interaction (a full correction). The kind stays.</summary>
-    /// <returns>The payload object, as written to <see cref="Interaction.Payload"/>.</returns>
-    public static object Apply(Interaction interaction, RecordInteractionRequest request, string? caller, DateTimeOffset now)
+    public static void Apply(Interaction interaction, RecordInteractionRequest request, string? caller, DateTimeOffset now)
     {
         interaction.ContactId = request.ContactId!.Value;
         interaction.CompanyId = request.CompanyId;
@@ -47,7 +39,6 @@ public static class InteractionMapper
         interaction.Note = Trimmed(request.Note);
         (interaction.Status, var payload) = StatusAndPayload(request, now);
         interaction.Payload = JsonSerializer.Serialize(payload, payload.GetType(), PayloadJson);
-        return payload;
     }
 
     private static (string? Status, object Payload) StatusAndPayload(RecordInteractionRequest r, DateTimeOffset now) => r.Kind switch
