@@ -23,4 +23,26 @@ public static class GrpcArguments
         }
         return ids;
     }
+
+    /// <summary>
+    /// Reads a packed field of UUIDs (16 bytes each, big-endian, RFC 4122 byte order), at most <paramref name="max"/>
+    /// of them: the form of large batches, which spares the caller and the service a text UUID per id.
+    /// </summary>
+    public static List<Guid> UnpackIds(ReadOnlySpan<byte> bytes, string field, int max)
+    {
+        if (bytes.Length % 16 != 0)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"{field} must be 16 bytes per id."));
+        }
+        if (bytes.Length / 16 > max)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"At most {max} {field} per call."));
+        }
+        var ids = new List<Guid>(bytes.Length / 16);
+        for (var offset = 0; offset < bytes.Length; offset += 16)
+        {
+            ids.Add(new Guid(bytes.Slice(offset, 16), bigEndian: true));
+        }
+        return ids;
+    }
 }

@@ -66,28 +66,9 @@ public sealed class ConsentCheckService(ConsentChecker checker, IOptions<Consent
         return (ids, texts);
     }
 
-    private static (List<Guid>, List<string>?) UnpackIds(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.Length % 16 != 0)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "contact_ids_packed must be 16 bytes per id."));
-        }
-        if (bytes.Length / 16 > MaxBatch)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"At most {MaxBatch} contact_ids_packed per call."));
-        }
-        var ids = new List<Guid>(bytes.Length / 16);
-        var seen = new HashSet<Guid>(bytes.Length / 16);
-        for (var offset = 0; offset < bytes.Length; offset += 16)
-        {
-            var id = new Guid(bytes.Slice(offset, 16), bigEndian: true);
-            if (seen.Add(id))
-            {
-                ids.Add(id);
-            }
-        }
-        return (ids, null);
-    }
+    /// <summary>Distinct ids in the order asked (the packed answer has one entry per distinct id).</summary>
+    private static (List<Guid>, List<string>?) UnpackIds(ReadOnlySpan<byte> bytes) =>
+        (GrpcArguments.UnpackIds(bytes, "contact_ids_packed", MaxBatch).Distinct().ToList(), null);
 
     private static ConsentCheckReply Listed(IReadOnlyList<ConsentDecision> decisions, List<string> texts)
     {

@@ -41,7 +41,7 @@ public sealed class PurchaseStatsService(InteractionsDbContext db, ContactChecke
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "Give contact_ids or contact_ids_packed, not both."));
         }
-        var requested = packed ? UnpackIds(request.ContactIdsPacked.Span) : GrpcArguments.ParseIds(request.ContactIds, "contact_ids", MaxContacts);
+        var requested = packed ? GrpcArguments.UnpackIds(request.ContactIdsPacked.Span, "contact_ids_packed", MaxContacts) : GrpcArguments.ParseIds(request.ContactIds, "contact_ids", MaxContacts);
         var http = context.GetHttpContext();
         IReadOnlySet<Guid>? visible = null;
         if (TeamScope.IsRestrictedToTeam(http.User))
@@ -52,24 +52,6 @@ public sealed class PurchaseStatsService(InteractionsDbContext db, ContactChecke
         return packed
             ? new GetPurchaseStatsReply { Packed = await PackedAsync(requested, visible, context.CancellationToken) }
             : await ListedAsync(requested, visible, context.CancellationToken);
-    }
-
-    private static List<Guid> UnpackIds(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.Length % 16 != 0)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "contact_ids_packed must be 16 bytes per id."));
-        }
-        if (bytes.Length / 16 > MaxContacts)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"At most {MaxContacts} contact_ids_packed per call."));
-        }
-        var ids = new List<Guid>(bytes.Length / 16);
-        for (var offset = 0; offset < bytes.Length; offset += 16)
-        {
-            ids.Add(new Guid(bytes.Slice(offset, 16), bigEndian: true));
-        }
-        return ids;
     }
 
     /// <summary>The text form: one entry per contact with orders, the others (also those outside the caller's reach) in no_orders_ids.</summary>
