@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CustomerBase.Interactions.Apis;
@@ -26,96 +24,31 @@ public static class ImportRowReader
     public static IAsyncEnumerable<ImportRow> ReadAsync(Stream file, string format, CancellationToken ct) =>
         format == Csv ? ReadCsvAsync(file, ct) : ReadJsonLinesAsync(file, ct);
 
-    // Lines are read and parsed as UTF-8 bytes: a line read as a string costs a UTF-16 copy of the whole file in garbage
-    // and a transcoding back to UTF-8 inside the JSON reader.
     private static async IAsyncEnumerable<ImportRow> ReadJsonLinesAsync(Stream file, [EnumeratorCancellation] CancellationToken ct)
     {
-        var pipe = PipeReader.Create(file, new StreamPipeReaderOptions(bufferSize: 1 << 16));
+        using var reader = new StreamReader(file);
         long number = 0;
-        var first = true;
-        try
+        while (await reader.ReadLineAsync(ct) is { } line)
         {
-            while (true)
+            number++;
+            if (string.IsNullOrWhiteSpace(line))
             {
-                var read = await pipe.ReadAsync(ct);
-                var buffer = read.Buffer;
-                var rows = new List<ImportRow>();
-                while (TakeLine(ref buffer, read.IsCompleted, out var line))
-                {
-                    number++;
-                    if (first)
-                    {
-                        line = SkipByteOrderMark(line);
-                        first = false;
-                    }
-                    if (ParseLine(number, line) is { } row)
-                    {
-                        rows.Add(row);
-                    }
-                }
-                pipe.AdvanceTo(buffer.Start, buffer.End);
-                foreach (var row in rows)
-                {
-                    yield return row;
-                }
-                if (read.IsCompleted)
-                {
-                    break;
-                }
+                continue;
             }
+            RecordInteractionRequest? request = null;
+            string? error = null;
+            try
+            {
+                request = JsonSerializer.Deserialize<RecordInteractionRequest>(line, Json);
+            }
+            catch (JsonException ex)
+            {
+                error = FieldOf(ex);
+            }
+            yield return request is null
+                ? new ImportRow(number, null, [(error ?? "", "Not a JSON object in the shape of POST /api/interactions.")])
+                : new ImportRow(number, request, []);
         }
-        finally
-        {
-            await pipe.CompleteAsync();
-        }
-    }
-
-    /// <summary>The next line (without its end of line), or the rest when the file has ended; false when there is none yet.</summary>
-    private static bool TakeLine(ref ReadOnlySequence<byte> buffer, bool ended, out ReadOnlySequence<byte> line)
-    {
-        if (buffer.PositionOf((byte)'\n') is { } end)
-        {
-            line = buffer.Slice(0, end);
-            buffer = buffer.Slice(buffer.GetPosition(1, end));
-            return true;
-        }
-        if (ended && !buffer.IsEmpty)
-        {
-            line = buffer;
-            buffer = buffer.Slice(buffer.End);
-            return true;
-        }
-        line = default;
-        return false;
-    }
-
-    private static ReadOnlySequence<byte> SkipByteOrderMark(ReadOnlySequence<byte> line)
-    {
-        ReadOnlySpan<byte> bom = [0xEF, 0xBB, 0xBF];
-        return line.Length >= 3 && line.Slice(0, 3).ToArray().AsSpan().SequenceEqual(bom) ? line.Slice(3) : line;
-    }
-
-    private static ImportRow? ParseLine(long number, ReadOnlySequence<byte> sequence)
-    {
-        ReadOnlySpan<byte> line = sequence.IsSingleSegment ? sequence.FirstSpan : sequence.ToArray();
-        line = line.TrimEnd((byte)'\r');
-        if (line.Trim(" \t"u8).IsEmpty)
-        {
-            return null;
-        }
-        RecordInteractionRequest? request = null;
-        string? error = null;
-        try
-        {
-            request = JsonSerializer.Deserialize<RecordInteractionRequest>(line, Json);
-        }
-        catch (JsonException ex)
-        {
-            error = FieldOf(ex);
-        }
-        return request is null
-            ? new ImportRow(number, null, [(error ?? "", "Not a JSON object in the shape of POST /api/interactions.")])
-            : new ImportRow(number, request, []);
     }
 
     private static async IAsyncEnumerable<ImportRow> ReadCsvAsync(Stream file, [EnumeratorCancellation] CancellationToken ct)
