@@ -12,7 +12,7 @@ namespace CustomerBase.Campaigns.Adapters.Email;
 /// <summary>
 /// The e-mail adapter (ADR 15): takes <see cref="DeliverMessage"/>s of the <c>email</c> channel, sends each over SMTP
 /// with MailKit and answers a <see cref="DeliveryReceipt"/>: Sent, or Failed when the server refuses the address or
-/// the message (retrying would not help). A server that is away throws: the message is retried with back-off, then
+/// the message for good (a 5xx reply). A server that is away or answers 4xx throws: the message is retried with back-off, then
 /// parked in <c>campaigns-email-delivery_error</c>. The inbox makes a redelivered message a no-op once answered.
 /// </summary>
 public sealed class EmailDeliveryConsumer(CampaignsDbContext db, SmtpSender smtp, IOptions<SmtpOptions> options, TimeProvider time, ILogger<EmailDeliveryConsumer> logger)
@@ -34,7 +34,7 @@ public sealed class EmailDeliveryConsumer(CampaignsDbContext db, SmtpSender smtp
             await smtp.SendAsync(ToMime(message, options.Value.From), context.CancellationToken);
             Db.AddToOutbox(new DeliveryReceipt(message.MessageId, DeliveryStatus.Sent, time.GetUtcNow(), null));
         }
-        catch (SmtpCommandException ex) when (ex.ErrorCode is SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted or SmtpErrorCode.SenderNotAccepted)
+        catch (SmtpCommandException ex) when (IsPermanent(ex))
         {
             logger.LogInformation("Message {MessageId} refused by the SMTP server: {ErrorCode} {StatusCode}", message.MessageId, ex.ErrorCode, ex.StatusCode);
             Db.AddToOutbox(new DeliveryReceipt(message.MessageId, DeliveryStatus.Failed, time.GetUtcNow(), $"{ex.ErrorCode} {(int)ex.StatusCode}"));
@@ -44,6 +44,14 @@ public sealed class EmailDeliveryConsumer(CampaignsDbContext db, SmtpSender smtp
             Db.AddToOutbox(new DeliveryReceipt(message.MessageId, DeliveryStatus.Failed, time.GetUtcNow(), "invalid address"));
         }
     }
+
+    /// <summary>
+    /// A 5xx refusal of the address or the message is final. A 4xx reply is transient (RFC 5321 4.2.1): a server
+    /// closing an idle connection answers the next command with 421, a busy one with 451; those are retried.
+    /// </summary>
+    public static bool IsPermanent(SmtpCommandException ex) =>
+        ex.ErrorCode is SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted or SmtpErrorCode.SenderNotAccepted
+        && (int)ex.StatusCode >= 500;
 
     public static MimeMessage ToMime(DeliverMessage message, string from)
     {
