@@ -15,12 +15,14 @@ public static class MessagingExtensions
     /// MassTransit on RabbitMQ from <c>ConnectionStrings__eventbus</c>, with the outbox of <typeparamref name="TDbContext"/>
     /// and kebab-case queues prefixed by the service name (<c>segmentation-contact-created</c>).
     /// A consumer retries with back-off, then its message is parked in the queue's <c>_error</c> queue.
-    /// Call before <c>AddServiceDatabase</c> so the outbox interceptor is in place.
+    /// Call before <c>AddServiceDatabase</c> so the outbox interceptor is in place. <paramref name="configureTopology"/>
+    /// changes how particular message types are routed (exchange names and types, routing keys).
     /// </summary>
     public static IHostApplicationBuilder AddMessaging<TDbContext>(
         this IHostApplicationBuilder builder,
         string serviceName,
-        Action<IBusRegistrationConfigurator>? configureConsumers = null)
+        Action<IBusRegistrationConfigurator>? configureConsumers = null,
+        Action<IRabbitMqBusFactoryConfigurator>? configureTopology = null)
         where TDbContext : DbContext
     {
         var connectionString = builder.Configuration.GetConnectionString(ResourceNames.EventBus)
@@ -51,6 +53,7 @@ public static class MessagingExtensions
                 });
                 var retry = context.GetRequiredService<IOptions<ConsumerRetryOptions>>().Value;
                 rabbit.UseMessageRetry(r => r.Exponential(retry.Limit, retry.MinInterval, retry.MaxInterval, retry.Delta));
+                configureTopology?.Invoke(rabbit);
                 rabbit.ConfigureEndpoints(context);
             });
         });

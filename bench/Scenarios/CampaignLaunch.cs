@@ -39,6 +39,9 @@ public static class CampaignLaunch
             cfg.ReceiveEndpoint("bench-sms-gateway", e =>
             {
                 e.PrefetchCount = 500;
+                // As the contract's README tells tooling: this channel's messages only.
+                e.ConfigureConsumeTopology = false;
+                e.Bind(DeliveryTopology.Exchange, binding => (binding.ExchangeType, binding.RoutingKey) = (DeliveryTopology.ExchangeType, "sms"));
                 e.Handler<DeliverMessage>(async context =>
                 {
                     if (context.Message.CampaignId != Guid.Empty) // the ceiling loop's messages want no receipt
@@ -126,7 +129,14 @@ public static class CampaignLaunch
     /// <summary>Messages per second of a bare publish loop (MassTransit, confirms on, 100 in flight) of the same type and size.</summary>
     private static async Task<double> CeilingAsync(Uri rabbit, int count)
     {
-        var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(rabbit, h => h.PublisherConfirmation = true));
+        var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host(rabbit, h => h.PublisherConfirmation = true);
+            // Routed as campaigns routes it, so the ceiling pays for the same exchange and queue.
+            cfg.Message<DeliverMessage>(m => m.SetEntityName(DeliveryTopology.Exchange));
+            cfg.Publish<DeliverMessage>(p => p.ExchangeType = DeliveryTopology.ExchangeType);
+            cfg.Send<DeliverMessage>(s => s.UseRoutingKeyFormatter(context => context.Message.Channel));
+        });
         await bus.StartAsync();
         try
         {

@@ -22,6 +22,17 @@ public sealed record DeliverMessage(
     string? Purpose = null,
     IReadOnlyDictionary<string, string>? Headers = null);
 
+/// <summary>
+/// Where <see cref="DeliverMessage"/>s are published: a <c>direct</c> exchange whose routing key is the message's
+/// <see cref="DeliverMessage.Channel"/>. Tooling binds its queue with its own channel and gets nothing else, so the
+/// broker does not copy every SMS to the e-mail adapter's queue (and back out as an acknowledged no-op).
+/// </summary>
+public static class DeliveryTopology
+{
+    public const string Exchange = "customerbase.campaigns.deliver-message";
+    public const string ExchangeType = "direct";
+}
+
 public enum DeliveryStatus
 {
     Sent,

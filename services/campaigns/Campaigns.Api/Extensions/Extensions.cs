@@ -30,9 +30,9 @@ public static class Extensions
             bus.AddConsumer<TaskDueConsumer>();
             if (emailAdapter)
             {
-                bus.AddConsumer<EmailDeliveryConsumer>();
+                bus.AddConsumer<EmailDeliveryConsumer>(typeof(EmailDeliveryConsumerDefinition));
             }
-        });
+        }, DeliveryRouting.ConfigurePublishing);
         builder.Services.AddGrpc();
         builder.AddServiceDatabase<CampaignsDbContext>(ResourceNames.CampaignsDb);
         builder.AddRedis();

@@ -18,7 +18,7 @@ namespace CustomerBase.Campaigns.Adapters.Email;
 public sealed class EmailDeliveryConsumer(CampaignsDbContext db, SmtpSender smtp, IOptions<SmtpOptions> options, TimeProvider time, ILogger<EmailDeliveryConsumer> logger)
     : InboxConsumer<CampaignsDbContext, DeliverMessage>(db, logger)
 {
-    /// <summary>Another channel's tooling takes the rest.</summary>
+    /// <summary>The queue is bound to e-mail only (<see cref="DeliveryRouting"/>); this guards against a hand-made binding.</summary>
     protected override bool Concerns(DeliverMessage message) => message.Channel == CampaignChannels.Email;
 
     protected override async Task HandleAsync(DeliverMessage message, ConsumeContext<DeliverMessage> context)
@@ -67,4 +67,12 @@ public sealed class EmailDeliveryConsumer(CampaignsDbContext db, SmtpSender smtp
         mime.Body = new TextPart("plain") { Text = message.Body };
         return mime;
     }
+}
+
+/// <summary>The adapter's queue (<c>campaigns-email-delivery</c>) takes the <c>email</c> channel's messages only.</summary>
+public sealed class EmailDeliveryConsumerDefinition : ConsumerDefinition<EmailDeliveryConsumer>
+{
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<EmailDeliveryConsumer> consumerConfigurator, IRegistrationContext context) =>
+        DeliveryRouting.BindChannel(endpointConfigurator, CampaignChannels.Email);
 }
