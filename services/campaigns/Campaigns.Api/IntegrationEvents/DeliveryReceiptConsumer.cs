@@ -80,11 +80,12 @@ public sealed class DeliveryReceiptConsumer(CampaignsDbContext db, ConsentWithdr
                 status = CASE WHEN array_position({Progress}, r.status) > coalesce(array_position({Progress}, m.status::text), 0) THEN r.status ELSE m.status END
             FROM unnest({ids}, {sent}, {delivered}, {opened}, {clicked}, {bounced}, {failed}, {unsubscribed}, {statuses}, {details})
                 AS r(id, sent_at, delivered_at, opened_at, clicked_at, bounced_at, failed_at, unsubscribed_at, status, detail)
-            WHERE m.id = r.id AND m.status NOT IN ('pending', 'excluded', 'cancelled', 'expired')
+            WHERE m.id = r.id AND m.status NOT IN ('excluded', 'cancelled', 'expired')
             RETURNING m.id, r.unsubscribed_at)
             SELECT id AS "Value" FROM applied WHERE unsubscribed_at IS NOT NULL
             """).ToListAsync(ct);
-        // (Rows of test sends and of messages erased since match nothing.)
+        // (Rows of test sends and of messages erased since match nothing.) A 'pending' row is one published whose
+        // release then failed to commit (ADR 24): the receipt shows it went, so it is not released again.
         return reached.Count == 0 ? [] : await db.Messages.AsNoTracking().Where(m => reached.Contains(m.Id)).ToListAsync(ct);
     }
 

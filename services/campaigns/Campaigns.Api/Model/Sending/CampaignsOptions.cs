@@ -22,6 +22,12 @@ public sealed class CampaignsOptions
     /// <summary>Messages taken per release transaction.</summary>
     public int ReleaseBatchSize { get; set; } = 1000;
 
+    /// <summary>How long the release waits for the broker's confirm of one <c>DeliverMessage</c>.</summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A message whose publish failed (broker away) is tried again this much later.</summary>
+    public TimeSpan PublishRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Release loops per replica. The throttle and the in-flight bound are read per batch, so they may be passed by up to one batch per loop.</summary>
     public int ReleaseWorkers { get; set; } = 2;
 

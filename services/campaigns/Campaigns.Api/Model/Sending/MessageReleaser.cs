@@ -1,7 +1,7 @@
 using CustomerBase.Campaigns.Contracts;
 using CustomerBase.Campaigns.Infrastructure;
 using CustomerBase.Consent.Contracts.Grpc;
-using CustomerBase.Messaging;
+using MassTransit;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -12,12 +12,14 @@ namespace CustomerBase.Campaigns.Model;
 /// The release loop: takes due messages of running campaigns (<c>FOR UPDATE SKIP LOCKED</c>, so replicas share the
 /// work and none releases a message twice), and for each, at this moment: drops it if it expired, excludes it if
 /// consent no longer allows it, defers it to the recipient's next send window or past the frequency cap, or else
-/// hands it to tooling as a <see cref="DeliverMessage"/> through the outbox, in the same transaction that marks it
-/// released. Throttles per channel and campaign, and stops releasing a channel while too many of its messages await
-/// a receipt, so RabbitMQ holds a bounded number whatever the campaign's size.
+/// publishes it to tooling as a <see cref="DeliverMessage"/> and marks it released when the broker confirmed it, in
+/// the transaction that holds the row (ADR 24: the row is its own outbox). Throttles per channel and campaign, and
+/// stops releasing a channel while too many of its messages await a receipt, so RabbitMQ holds a bounded number
+/// whatever the campaign's size.
 /// </summary>
 public sealed class MessageReleaser(
     IServiceScopeFactory scopes,
+    IBus bus,
     RedisSendLimits limits,
     IOptions<CampaignsOptions> options,
     TimeProvider time,
@@ -160,21 +162,57 @@ public sealed class MessageReleaser(
         var deferredUntil = capped
             ? await Task.WhenAll(ready.Select(m => limits.TryCountAsync(m.ContactId, m.Id, cap, now)))
             : new DateTimeOffset?[ready.Count];
-        var released = 0;
+        var going = new List<CampaignMessage>(ready.Count);
         for (var i = 0; i < ready.Count; i++)
         {
-            var message = ready[i];
             if (deferredUntil[i] is { } allowedAt)
             {
-                (message.NotBefore, message.DeferredReason) = (allowedAt, DeferralReasons.Cap);
+                (ready[i].NotBefore, ready[i].DeferredReason) = (allowedAt, DeferralReasons.Cap);
                 continue;
             }
-            message.Status = MessageStatus.Released;
-            message.ReleasedAt = now;
-            db.AddToOutbox(ToDeliverMessage(message));
-            released++;
+            going.Add(ready[i]);
+        }
+        var confirmed = await Task.WhenAll(going.Select(m => TryPublishAsync(m, ct)));
+        var released = 0;
+        for (var i = 0; i < going.Count; i++)
+        {
+            if (confirmed[i])
+            {
+                (going[i].Status, going[i].ReleasedAt) = (MessageStatus.Released, now);
+                released++;
+            }
+            else
+            {
+                // Still pending: the next pass publishes it again (tooling de-duplicates by MessageId).
+                going[i].NotBefore = now + _options.PublishRetryAfter;
+            }
+        }
+        if (released < going.Count)
+        {
+            logger.LogWarning("Publishing {Failed} of {Count} messages of campaign {CampaignId} failed; they stay pending", going.Count - released, going.Count, campaign.Id);
         }
         return released;
+    }
+
+    /// <summary>
+    /// Publishes with the broker's confirm before the row is marked released (all of a batch's publishes in flight at
+    /// once). The MessageId is the message's own id, so a copy published again after a failed commit is one message to
+    /// tooling's de-duplication (and to the e-mail adapter's inbox).
+    /// </summary>
+    private async Task<bool> TryPublishAsync(CampaignMessage message, CancellationToken ct)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(_options.PublishTimeout);
+            await bus.Publish(ToDeliverMessage(message), context => context.MessageId = message.Id, timeout.Token);
+            return true;
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            logger.LogDebug("Publishing message {MessageId} failed: {ExceptionType}", message.Id, ex.GetType().Name);
+            return false;
+        }
     }
 
     public static DeliverMessage ToDeliverMessage(CampaignMessage message)
