@@ -23,20 +23,6 @@ public sealed class OutboxOptions
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>
-    /// Publishes of one batch awaiting their confirms at once. 1 (the default) keeps the order rows were written in;
-    /// a service whose events need no order among themselves (campaigns' <c>DeliverMessage</c>s) raises it, since one
-    /// confirm at a time bounds throughput by the broker's round trip.
-    /// </summary>
-    public int PublishConcurrency { get; set; } = 1;
-
-    /// <summary>
-    /// Batches in flight at once (each its own transaction; SKIP LOCKED keeps them apart). Only with
-    /// <see cref="PublishConcurrency"/> above 1, since it gives up the order as well: while one batch waits for its
-    /// last confirms and commits, the next is already publishing.
-    /// </summary>
-    public int Loops { get; set; } = 1;
 }
 
 /// <summary>
@@ -64,11 +50,7 @@ public sealed class OutboxDispatcher<TDbContext>(
     private const string MarkFailedSql = "UPDATE " + MessagingModelBuilderExtensions.OutboxTable +
         " SET attempts = {1}, next_attempt_at = {2}, last_error = {3} WHERE id = {0}";
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, _options.PublishConcurrency > 1 ? Math.Max(1, _options.Loops) : 1)
-            .Select(_ => Task.Run(() => LoopAsync(stoppingToken), stoppingToken)));
-
-    private async Task LoopAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -113,8 +95,8 @@ public sealed class OutboxDispatcher<TDbContext>(
             return false;
         }
 
-        var failures = new ConcurrentQueue<OutboxMessage>();
-        var published = _options.PublishConcurrency > 1 ? await PublishConcurrentlyAsync(rows, failures, ct) : await PublishInOrderAsync(rows, failures, ct);
+        var failures = new List<OutboxMessage>();
+        var published = await PublishInOrderAsync(rows, failures, ct);
 
         // One statement for the sent rows (a tracked update each cost more than the publish); the failed ones, few, one by one.
         var sent = rows.Where(r => r.SentAt is not null).Select(r => r.Id).ToArray();
@@ -127,7 +109,7 @@ public sealed class OutboxDispatcher<TDbContext>(
         return published == rows.Count && rows.Count == _options.BatchSize;
     }
 
-    private async Task<int> PublishInOrderAsync(List<OutboxMessage> rows, ConcurrentQueue<OutboxMessage> failures, CancellationToken ct)
+    private async Task<int> PublishInOrderAsync(List<OutboxMessage> rows, List<OutboxMessage> failures, CancellationToken ct)
     {
         var published = 0;
         foreach (var row in rows)
@@ -142,22 +124,8 @@ public sealed class OutboxDispatcher<TDbContext>(
         return published;
     }
 
-    private async Task<int> PublishConcurrentlyAsync(List<OutboxMessage> rows, ConcurrentQueue<OutboxMessage> failures, CancellationToken ct)
-    {
-        var published = 0;
-        await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = _options.PublishConcurrency, CancellationToken = ct },
-            async (row, token) =>
-            {
-                if (await TryPublishAsync(row, failures, token))
-                {
-                    Interlocked.Increment(ref published);
-                }
-            });
-        return published;
-    }
-
     /// <summary>Publishes one row and marks it sent, or records the failure and its next attempt; false when it failed.</summary>
-    private async Task<bool> TryPublishAsync(OutboxMessage row, ConcurrentQueue<OutboxMessage> failures, CancellationToken ct)
+    private async Task<bool> TryPublishAsync(OutboxMessage row, List<OutboxMessage> failures, CancellationToken ct)
     {
         try
         {
@@ -170,7 +138,7 @@ public sealed class OutboxDispatcher<TDbContext>(
             row.Attempts++;
             row.NextAttemptAt = DateTimeOffset.UtcNow + Backoff(row.Attempts);
             row.LastError = ex.GetType().Name;
-            failures.Enqueue(row);
+            failures.Add(row);
             logger.LogWarning("Publishing outbox message {MessageId} failed (attempt {Attempt}): {ExceptionType}",
                 row.Id, row.Attempts, ex.GetType().Name);
             return false;

@@ -117,8 +117,7 @@ public static class CampaignLaunch
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
             SELECT (SELECT count(*) FROM campaign_messages WHERE campaign_id = @id),
-                   (SELECT count(*) FROM campaign_messages WHERE campaign_id = @id AND released_at IS NOT NULL)
-                 - (SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL AND message_type LIKE 'CustomerBase.Campaigns.Contracts.DeliverMessage%')
+                   (SELECT count(*) FROM campaign_messages WHERE campaign_id = @id AND released_at IS NOT NULL) -- released once confirmed (ADR 24)
             """, connection);
         command.Parameters.AddWithValue("id", campaignId);
         await using var reader = await command.ExecuteReaderAsync();
