@@ -78,7 +78,8 @@ public sealed class MessageReleaser(
         var now = time.GetUtcNow();
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var due = await db.Messages.FromSqlRaw(ClaimDueSql, now, _options.ReleaseBatchSize).ToListAsync(ct);
+        // Untracked: most of a batch is released, which one set-based UPDATE records below; the rest is attached.
+        var due = await db.Messages.FromSqlRaw(ClaimDueSql, now, _options.ReleaseBatchSize).AsNoTracking().ToListAsync(ct);
         if (due.Count == 0)
         {
             return 0;
@@ -88,7 +89,8 @@ public sealed class MessageReleaser(
         var inFlight = await db.Messages.Where(m => m.Status == MessageStatus.Released).GroupBy(m => m.Channel)
             .Select(g => new { Channel = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Channel, g => g.Count, ct);
 
-        var changed = 0;
+        var handled = new List<CampaignMessage>();
+        var released = new List<Guid>();
         foreach (var group in due.GroupBy(m => m.CampaignId))
         {
             var campaign = campaigns[group.Key];
@@ -101,21 +103,31 @@ public sealed class MessageReleaser(
                 allowed = await limits.TakeAsync($"campaign:{campaign.Id:N}", own, allowed, now);
             }
             var taken = messages.Take(allowed).ToList();
-            var released = await ReleaseAsync(db, consent, campaign, taken, now, ct);
-            inFlight[campaign.Channel] = inFlight.GetValueOrDefault(campaign.Channel) + released;
-            changed += taken.Count;
+            var confirmed = await ReleaseAsync(consent, campaign, taken, now, ct);
+            inFlight[campaign.Channel] = inFlight.GetValueOrDefault(campaign.Channel) + confirmed.Count;
+            handled.AddRange(taken);
+            released.AddRange(confirmed);
         }
+        // Every message handled and not released was changed (expired, excluded, deferred, or to be published again).
+        var releasedIds = released.ToHashSet();
+        db.Messages.UpdateRange(handled.Where(m => !releasedIds.Contains(m.Id)));
         await db.SaveChangesAsync(ct);
+        if (released.Count > 0)
+        {
+            await db.Database.ExecuteSqlAsync(
+                $"UPDATE campaign_messages SET status = {MessageStatus.Released}, released_at = {now} WHERE id = ANY({released.ToArray()})", ct);
+        }
         await transaction.CommitAsync(ct);
-        return changed;
+        return handled.Count;
     }
 
-    private async Task<int> ReleaseAsync(CampaignsDbContext db, ConsentCheck.ConsentCheckClient consent, Campaign campaign,
+    /// <summary>Decides each message and publishes those allowed; returns the ids the broker confirmed (the rest were changed in place).</summary>
+    private async Task<List<Guid>> ReleaseAsync(ConsentCheck.ConsentCheckClient consent, Campaign campaign,
         List<CampaignMessage> messages, DateTimeOffset now, CancellationToken ct)
     {
         if (messages.Count == 0)
         {
-            return 0;
+            return [];
         }
         // Consent again, now: a campaign recorded days ago must not reach someone who withdrew since.
         var request = new ConsentCheckRequest { Purpose = campaign.Purpose, Channel = CampaignChannels.ConsentChannel(campaign.Channel), At = Timestamp.FromDateTimeOffset(now) };
@@ -157,10 +169,10 @@ public sealed class MessageReleaser(
             }
             ready.Add(message);
         }
-        // The cap last, so a message held for its window does not use up the contact's allowance; all of the batch's
-        // checks in flight at once (each is atomic in Redis, so two messages to one contact still count one by one).
+        // The cap last, so a message held for its window does not use up the contact's allowance; the batch's checks in
+        // one script (atomic in Redis, so two messages to one contact still count one by one).
         var deferredUntil = capped
-            ? await Task.WhenAll(ready.Select(m => limits.TryCountAsync(m.ContactId, m.Id, cap, now)))
+            ? await limits.TryCountAsync(ready.Select(m => (m.ContactId, m.Id)).ToList(), cap, now)
             : new DateTimeOffset?[ready.Count];
         var going = new List<CampaignMessage>(ready.Count);
         for (var i = 0; i < ready.Count; i++)
@@ -173,13 +185,12 @@ public sealed class MessageReleaser(
             going.Add(ready[i]);
         }
         var confirmed = await Task.WhenAll(going.Select(m => TryPublishAsync(m, ct)));
-        var released = 0;
+        var released = new List<Guid>(going.Count);
         for (var i = 0; i < going.Count; i++)
         {
             if (confirmed[i])
             {
-                (going[i].Status, going[i].ReleasedAt) = (MessageStatus.Released, now);
-                released++;
+                released.Add(going[i].Id);
             }
             else
             {
@@ -187,9 +198,9 @@ public sealed class MessageReleaser(
                 going[i].NotBefore = now + _options.PublishRetryAfter;
             }
         }
-        if (released < going.Count)
+        if (released.Count < going.Count)
         {
-            logger.LogWarning("Publishing {Failed} of {Count} messages of campaign {CampaignId} failed; they stay pending", going.Count - released, going.Count, campaign.Id);
+            logger.LogWarning("Publishing {Failed} of {Count} messages of campaign {CampaignId} failed; they stay pending", going.Count - released.Count, going.Count, campaign.Id);
         }
         return released;
     }

@@ -10,36 +10,46 @@ namespace CustomerBase.Campaigns.Model;
 /// </summary>
 public sealed class RedisSendLimits(IConnectionMultiplexer redis)
 {
-    // KEYS[1] = cap key; ARGV = now (ms), period (ms), max, member. 0 = counted now; otherwise the moment (ms) it may go.
-    private static readonly LuaScript CapScript = LuaScript.Prepare("""
-        redis.call('ZREMRANGEBYSCORE', @key, '-inf', tonumber(@now) - tonumber(@period))
-        local count = redis.call('ZCARD', @key)
-        local max = tonumber(@max)
-        if count < max then
-          redis.call('ZADD', @key, @now, @member)
-          redis.call('PEXPIRE', @key, @period)
-          return 0
+    // KEYS = one cap key per message; ARGV = now (ms), period (ms), max, then one member per key. Per message, in order
+    // (two messages to one contact count one by one): 0 = counted now; otherwise the moment (ms) it may go.
+    private const string CapScript = """
+        local now, period, max = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+        local result = {}
+        for i, key in ipairs(KEYS) do
+          redis.call('ZREMRANGEBYSCORE', key, '-inf', now - period)
+          local count = redis.call('ZCARD', key)
+          if count < max then
+            redis.call('ZADD', key, now, ARGV[3 + i])
+            redis.call('PEXPIRE', key, period)
+            result[i] = 0
+          else
+            local oldest = redis.call('ZRANGE', key, count - max, count - max, 'WITHSCORES')
+            result[i] = tonumber(oldest[2]) + period
+          end
         end
-        local oldest = redis.call('ZRANGE', @key, count - max, count - max, 'WITHSCORES')
-        return tonumber(oldest[2]) + tonumber(@period)
-        """);
+        return result
+        """;
 
-    /// <summary>Counts the message against the contact's cap and returns null, or returns when it may go instead.</summary>
-    public async Task<DateTimeOffset?> TryCountAsync(Guid contactId, Guid messageId, FrequencyCap cap, DateTimeOffset now)
+    /// <summary>
+    /// Counts each message against its contact's cap, a whole batch in one script (one round trip, atomic): null for
+    /// a message counted, or when it may go instead.
+    /// </summary>
+    public async Task<DateTimeOffset?[]> TryCountAsync(IReadOnlyList<(Guid ContactId, Guid MessageId)> messages, FrequencyCap cap, DateTimeOffset now)
     {
-        var result = (long)await redis.GetDatabase().ScriptEvaluateAsync(CapScript, new
+        if (messages.Count == 0)
         {
-            key = (RedisKey)$"campaigns:cap:{contactId:N}",
-            now = now.ToUnixTimeMilliseconds(),
-            period = (long)cap.Period.TotalMilliseconds,
-            max = cap.MaxMessages,
-            member = messageId.ToString("N"),
-        });
-        return result == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(result);
+            return [];
+        }
+        var keys = messages.Select(m => (RedisKey)CapKey(m.ContactId)).ToArray();
+        RedisValue[] arguments = [now.ToUnixTimeMilliseconds(), (long)cap.Period.TotalMilliseconds, cap.MaxMessages, .. messages.Select(m => (RedisValue)m.MessageId.ToString("N"))];
+        var results = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(CapScript, keys, arguments))!;
+        return results.Select(r => (long)r == 0 ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds((long)r)).ToArray();
     }
 
+    private static string CapKey(Guid contactId) => $"campaigns:cap:{contactId:N}";
+
     /// <summary>Forgets a contact's release moments (erasure): the key names the contact.</summary>
-    public Task ForgetAsync(Guid contactId) => redis.GetDatabase().KeyDeleteAsync($"campaigns:cap:{contactId:N}");
+    public Task ForgetAsync(Guid contactId) => redis.GetDatabase().KeyDeleteAsync(CapKey(contactId));
 
     /// <summary>Takes up to <paramref name="wanted"/> of this second's <paramref name="perSecond"/> for <paramref name="key"/>; returns how many.</summary>
     public async Task<int> TakeAsync(string key, int perSecond, int wanted, DateTimeOffset now)
