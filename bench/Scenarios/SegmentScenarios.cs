@@ -198,14 +198,24 @@ public static class SegmentScenarios
         started.EnsureSuccessStatusCode();
         var location = started.Headers.Location!.ToString();
         JsonElement job;
+        // When each step was first seen (polled every 200 ms), to say where the time goes.
+        var phases = new List<(string Step, double At)>();
         do
         {
             await Task.Delay(200);
             job = await bench.Http.GetFromJsonAsync<JsonElement>(location);
+            var step = job.TryGetProperty("step", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "queued";
+            if (phases.Count == 0 || phases[^1].Step != step)
+            {
+                phases.Add((step, rebuilding.Elapsed.TotalSeconds));
+            }
         }
         while (job.GetProperty("status").GetString() is "queued" or "running");
-        Console.WriteLine($"segment-rebuild: {job.GetProperty("status").GetString()} in {rebuilding.Elapsed.TotalSeconds:0.0} s " +
+        var total = rebuilding.Elapsed.TotalSeconds;
+        Console.WriteLine($"segment-rebuild: {job.GetProperty("status").GetString()} in {total:0.0} s " +
             $"({job.GetProperty("stepsTotal").GetInt32()} steps over {job.GetProperty("contacts").GetInt64():N0} contacts; statistics, RFM, metrics, segments)");
+        Console.WriteLine("  phases: " + string.Join(", ", phases.Where(p => p.Step != "done")
+            .Select((p, i) => $"{p.Step} {(i + 1 < phases.Count ? phases[i + 1].At : total) - p.At:0.0} s")));
         await InteractionsSeed.VacuumAnalyzeAsync(db, "contact_profiles");
         return db;
     }

@@ -29,6 +29,12 @@ public sealed class MetricsOptions
     /// <summary>Slices of a rebuild or refresh computed at once (one connection and about one core each).</summary>
     [Range(1, 16)] public int RebuildParallelism { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
 
+    /// <summary>
+    /// PostgreSQL's work_mem (MB) for a rebuild's statistics slice: a quarter of 5,000,000 orders sorts in ~125 MB and
+    /// hashes its categories' spend in ~210 MB (hash tables may take twice work_mem); less spills to disk, slower but right.
+    /// </summary>
+    [Range(4, 4096)] public int RebuildWorkMemMb { get; set; } = 128;
+
     /// <summary>How often every contact's metrics (time moves stages, RFM recency, churn) and every dynamic segment are recomputed.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -10,12 +10,17 @@ namespace CustomerBase.Segmentation.Metrics;
 /// <summary>
 /// Recomputes the read model from what it stores, set-based, in steps it reports: purchase statistics from the orders
 /// (a rebuild only), the RFM boundaries, every contact's metrics (publishing stage changes), then every dynamic
-/// segment (publishing membership changes). Contacts are walked in 16 slices of the uuid space, each its own
-/// transaction, several at once, so one step never holds a million rows' locks and progress can be shown.
+/// segment (publishing membership changes). Contacts are walked in slices of the uuid space, each its own
+/// transaction, several at once, so one step never holds a million rows' locks and progress can be shown: 16 for the
+/// metrics, which read each contact's row by key, and 4 for the statistics, each of which reads the whole orders table
+/// once (ADR 0022).
 /// </summary>
 public sealed class ReadModelRecomputer(IServiceScopeFactory scopes, IOptions<MetricsOptions> options, OutboxSignal signal, TimeProvider clock)
 {
     public const int Slices = 16;
+
+    /// <summary>Fewer slices for the statistics: each reads every page of the orders table (see <see cref="PurchaseStatsSql.RecomputeSliceAsync"/>).</summary>
+    public const int StatisticsSlices = 4;
 
     public delegate Task Progress(string step, int done, int total);
 
@@ -27,16 +32,16 @@ public sealed class ReadModelRecomputer(IServiceScopeFactory scopes, IOptions<Me
             segments = await scope.ServiceProvider.GetRequiredService<SegmentationDbContext>().Segments.AsNoTracking()
                 .Where(s => s.Kind == SegmentKinds.Dynamic).OrderBy(s => s.Id).ToListAsync(ct);
         }
-        var total = (statistics ? Slices : 0) + 1 + Slices + segments.Count;
+        var total = (statistics ? StatisticsSlices : 0) + 1 + Slices + segments.Count;
         var done = 0;
         if (statistics)
         {
             await progress("statistics", done, total);
             // Each slice holds its contacts' locks, so an order consumed meanwhile is counted by one or the other, never lost.
-            await ForEachSliceAsync(slice => InTransactionAsync(async (db, _) =>
+            await ForEachSliceAsync(StatisticsSlices, slice => InTransactionAsync(async (db, _) =>
                 {
-                    await db.LockSliceAsync(slice, Slices, ct);
-                    await PurchaseStatsSql.RecomputeAsync(db, ContactScope.Slice(slice, Slices), ct);
+                    await db.LockSliceAsync(slice, StatisticsSlices, ct);
+                    await PurchaseStatsSql.RecomputeSliceAsync(db, ContactScope.Slice(slice, StatisticsSlices), options.Value.RebuildWorkMemMb, ct);
                 }, ct),
                 () => progress("statistics", Interlocked.Increment(ref done), total), ct);
         }
@@ -45,7 +50,7 @@ public sealed class ReadModelRecomputer(IServiceScopeFactory scopes, IOptions<Me
         await InTransactionAsync((db, _) => ContactMetricsSql.RecomputeRfmBoundariesAsync(db, now, ct), ct);
         done++;
         await progress("metrics", done, total);
-        await ForEachSliceAsync(slice => InTransactionAsync((db, _) => ContactMetricsSql.RecomputeWithOutboxAsync(db, ContactScope.Slice(slice, Slices), options.Value, now, ct), ct),
+        await ForEachSliceAsync(Slices, slice => InTransactionAsync((db, _) => ContactMetricsSql.RecomputeWithOutboxAsync(db, ContactScope.Slice(slice, Slices), options.Value, now, ct), ct),
             () => progress("metrics", Interlocked.Increment(ref done), total), ct);
         foreach (var segment in segments)
         {
@@ -57,10 +62,10 @@ public sealed class ReadModelRecomputer(IServiceScopeFactory scopes, IOptions<Me
     }
 
     /// <summary>Slices run side by side, one database connection each (a single statement uses one core).</summary>
-    private async Task ForEachSliceAsync(Func<int, Task> step, Func<Task> stepDone, CancellationToken ct)
+    private async Task ForEachSliceAsync(int slices, Func<int, Task> step, Func<Task> stepDone, CancellationToken ct)
     {
         var progressLock = new SemaphoreSlim(1, 1);
-        await Parallel.ForEachAsync(Enumerable.Range(0, Slices), new ParallelOptions { MaxDegreeOfParallelism = options.Value.RebuildParallelism, CancellationToken = ct },
+        await Parallel.ForEachAsync(Enumerable.Range(0, slices), new ParallelOptions { MaxDegreeOfParallelism = options.Value.RebuildParallelism, CancellationToken = ct },
             async (slice, _) =>
             {
                 await step(slice);
