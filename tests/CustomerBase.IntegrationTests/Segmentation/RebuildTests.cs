@@ -42,14 +42,7 @@ public sealed class RebuildTests(SystemFixture fixture)
             segmentId = segment.Id;
         }
 
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddDbContext<SegmentationDbContext>(o => o.UseNpgsql(database.ConnectionString).UseSnakeCaseNamingConvention())
-            .AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(fixture.System.Redis.ConnectionString))
-            .AddScoped<SegmentCounts>()
-            .AddScoped<SegmentEvaluator>()
-            .BuildServiceProvider();
-        var recomputer = new ReadModelRecomputer(services.GetRequiredService<IServiceScopeFactory>(), Options.Create(new MetricsOptions()), new OutboxSignal(), TimeProvider.System);
+        var recomputer = RecomputerOver(database);
         var steps = new List<(string Step, int Done, int Total)>();
         await recomputer.RunAsync(statistics: true, (step, done, total) => { lock (steps) { steps.Add((step, done, total)); } return Task.CompletedTask; }, Ct);
 
@@ -86,14 +79,7 @@ public sealed class RebuildTests(SystemFixture fixture)
                 new OrderPlaced(Guid.NewGuid(), cancelledOnly, "R", now.AddDays(-2), 70, "EUR", [new OrderLine("TEA", null, "tea", 1, 70)], "Cancelled"),
             ], Ct);
         }
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddDbContext<SegmentationDbContext>(o => o.UseNpgsql(database.ConnectionString).UseSnakeCaseNamingConvention())
-            .AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(fixture.System.Redis.ConnectionString))
-            .AddScoped<SegmentCounts>()
-            .AddScoped<SegmentEvaluator>()
-            .BuildServiceProvider();
-        var recomputer = new ReadModelRecomputer(services.GetRequiredService<IServiceScopeFactory>(), Options.Create(new MetricsOptions()), new OutboxSignal(), TimeProvider.System);
+        var recomputer = RecomputerOver(database);
 
         await recomputer.RunAsync(statistics: true, (_, _, _) => Task.CompletedTask, Ct);
 
@@ -106,5 +92,18 @@ public sealed class RebuildTests(SystemFixture fixture)
         var c = profiles[cancelledOnly];
         Assert.Equal((0, 0m, null, null), (c.OrderCount, c.TotalSpent, c.AverageOrder, c.LastOrderAt));
         Assert.Empty(c.TopCategories);
+    }
+
+    /// <summary>The rebuild's recomputer over a private database, as the service wires it.</summary>
+    private ReadModelRecomputer RecomputerOver(PrivateSegmentationDatabase database)
+    {
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddDbContext<SegmentationDbContext>(o => o.UseNpgsql(database.ConnectionString).UseSnakeCaseNamingConvention())
+            .AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(fixture.System.Redis.ConnectionString))
+            .AddScoped<SegmentCounts>()
+            .AddScoped<SegmentEvaluator>()
+            .BuildServiceProvider();
+        return new ReadModelRecomputer(services.GetRequiredService<IServiceScopeFactory>(), Options.Create(new MetricsOptions()), new OutboxSignal(), TimeProvider.System);
     }
 }
