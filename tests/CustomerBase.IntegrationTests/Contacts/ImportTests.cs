@@ -150,6 +150,36 @@ public sealed class ImportTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task A_row_taking_an_external_id_the_importer_cannot_see_is_reported_and_the_rest_of_its_batch_is_stored()
+    {
+        var run = Unique();
+        // Another team's contact holds the id: a sales manager's import cannot match it, so the row would be a new contact.
+        var owner = fixture.ClientFor(Roles.SalesManager, team: $"owners-{run}");
+        using var created = await owner.PostAsJsonAsync("/api/contacts", new { firstName = "Held", externalId = $"X-{run}" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var manager = fixture.ClientFor(Roles.SalesManager, team: $"importers-{run}");
+        var csv = $"Name,Email,External id\nAnna {run},anna.{run}@example.com,A-{run}\nTaken {run},taken.{run}@example.com,X-{run}\nOla {run},ola.{run}@example.com,\n";
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+
+        using var response = await manager.PostAsync("/api/contacts/imports?matchOn=externalId,email", content, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var job = await WaitForJobAsync(manager, response.Headers.Location!);
+
+        Assert.Equal("completed", job.GetProperty("status").GetString());
+        Assert.Equal(2, job.GetProperty("created").GetInt64());
+        Assert.Equal(1, job.GetProperty("failed").GetInt64());
+        var report = await manager.GetStringAsync(job.GetProperty("errors").GetString(), Ct);
+        Assert.Contains("3,", report); // the taken row: row 3 of the file
+        Assert.Contains("external id", report);
+        foreach (var email in new[] { $"anna.{run}@example.com", $"ola.{run}@example.com" })
+        {
+            var page = await manager.GetFromJsonAsync<JsonElement>($"/api/contacts?email={email}", Ct);
+            Assert.Equal(1, page.GetProperty("items").GetArrayLength());
+        }
+    }
+
+    [Fact]
     public async Task A_file_over_the_limit_is_refused_with_413_naming_the_limit()
     {
         var body = new byte[SystemFixture.ImportLimitBytes + 1024];

@@ -19,6 +19,9 @@ namespace CustomerBase.Contacts.Import;
 public sealed class ContactImporter(
     IServiceScopeFactory scopes, ContactValidator validator, CustomFieldCatalog customFields, ContactCache cache, IOptions<ContactsOptions> options, ILogger<ContactImporter> logger)
 {
+    /// <summary>What a customer list usually holds per person: one e-mail and one phone.</summary>
+    private const int KeysPerRow = 2;
+
     private ImportOptions Options => options.Value.Import;
 
     public async Task RunAsync(Guid jobId, CancellationToken ct)
@@ -163,9 +166,10 @@ public sealed class ContactImporter(
         var rowsSoFar = Math.Max(1, first.RowsRead);
         var estimatedRows = first.BytesRead >= job.FileBytes ? rowsSoFar : job.FileBytes * rowsSoFar / Math.Max(1, first.BytesRead);
         var bulk = false;
+        long existing = 0;
         if (estimatedRows >= Options.BulkLoadMinRows)
         {
-            var existing = await db.Contacts.LongCountAsync(ct);
+            existing = await db.Contacts.LongCountAsync(ct);
             // Only one bulk load at a time, across replicas: a second would rebuild indexes while the first loads.
             bulk = existing < estimatedRows * Options.BulkLoadMaxExistingShare && await lease.TryTakeBulkLoadAsync(ct);
         }
@@ -176,6 +180,7 @@ public sealed class ContactImporter(
             job.DroppedIndexes = await ImportIndexes.SecondaryDefinitionsAsync(connection, ct);
             await SaveStateAsync(db, job, ct); // recorded first, so a crash in between is repaired at the next start
             await ImportIndexes.DropAsync(connection, job.DroppedIndexes, ct);
+            keys.Reserve((existing + estimatedRows) * KeysPerRow);
             var visible = job.RestrictedToTeam
                 ? db.Contacts.Where(c => c.OwnerId == job.CreatedBy || (job.Team != null && c.Team == job.Team))
                 : db.Contacts;

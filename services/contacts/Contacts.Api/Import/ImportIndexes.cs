@@ -39,6 +39,15 @@ public static class ImportIndexes
     /// <param name="connect">Opens another connection like the service's (each worker builds on its own).</param>
     public static async Task RebuildAsync(Func<NpgsqlConnection> connect, IReadOnlyList<string> definitions, CancellationToken ct)
     {
+        // VACUUM marks the new pages all-visible, which the index-only name searches need. Run before the builds, it
+        // has only the primary key and the external-id index to clean up; after them, it also read every GIN index
+        // through (GIN's clean-up scans the whole index). The index builds leave the heap, and so the marks, as they are.
+        await using (var vacuum = connect())
+        {
+            await vacuum.OpenAsync(ct);
+            await using var analyze = new NpgsqlCommand("VACUUM ANALYZE contacts", vacuum) { CommandTimeout = 0 };
+            await analyze.ExecuteNonQueryAsync(ct);
+        }
         var pending = new Queue<string>(definitions.OrderByDescending(d => d.Contains("USING gin", StringComparison.Ordinal)));
         async Task Worker()
         {
@@ -64,11 +73,6 @@ public static class ImportIndexes
             }
         }
         await Task.WhenAll(Worker(), Worker());
-        // VACUUM as well: it marks the new pages all-visible, which the index-only name searches need.
-        await using var vacuum = connect();
-        await vacuum.OpenAsync(ct);
-        await using var analyze = new NpgsqlCommand("VACUUM ANALYZE contacts", vacuum) { CommandTimeout = 0 };
-        await analyze.ExecuteNonQueryAsync(ct);
     }
 
     private static string NameOf(string definition) => definition.Split(' ')[2];

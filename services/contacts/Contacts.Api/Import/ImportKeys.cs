@@ -13,6 +13,9 @@ public sealed class ImportKeys
 
     public int Count => ids.Count;
 
+    /// <summary>Makes room for <paramref name="keys"/> at once: grown by doubling, the last copy briefly held the table twice over.</summary>
+    public void Reserve(long keys) => ids.EnsureCapacity((int)Math.Min(keys, 1 << 26));
+
     public void Add(Contact contact)
     {
         if (contact.ExternalId is { } externalId) ids.TryAdd(Hash('x', externalId), contact.Id);
