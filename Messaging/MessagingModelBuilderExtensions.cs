@@ -16,7 +16,9 @@ public static class MessagingModelBuilderExtensions
             outbox.HasKey(m => m.Id);
             outbox.Property(m => m.Id).ValueGeneratedNever();
             outbox.Property(m => m.MessageType).HasMaxLength(500);
-            outbox.Property(m => m.Body).HasColumnType("jsonb");
+            // json, not jsonb: the body is only ever stored and read back whole (and searched as text by an erasure),
+            // and a batch event of 1,000 contacts is ~700 KB that jsonb would parse into its binary form and render back.
+            outbox.Property(m => m.Body).HasColumnType("json");
             outbox.Property(m => m.TraceParent).HasMaxLength(55);
             outbox.Property(m => m.LastError).HasMaxLength(500);
             // The dispatcher only ever reads pending rows, oldest first; sent rows stay out of this index. Ordered by

@@ -45,7 +45,7 @@ public static class InteractionCopyWriter
             await copy.StartRowAsync(ct);
             await copy.WriteAsync(m.Id, NpgsqlDbType.Uuid, ct);
             await copy.WriteAsync(m.MessageType, NpgsqlDbType.Varchar, ct);
-            await copy.WriteAsync(m.Body, NpgsqlDbType.Jsonb, ct);
+            await copy.WriteAsync(m.Body, NpgsqlDbType.Json, ct);
             await WriteNullableAsync(copy, m.TraceParent, NpgsqlDbType.Varchar, ct);
             await copy.WriteAsync(m.CreatedAt, NpgsqlDbType.TimestampTz, ct);
             await copy.WriteAsync(m.NextAttemptAt, NpgsqlDbType.TimestampTz, ct);
