@@ -95,37 +95,35 @@ public sealed class OutboxDispatcher<TDbContext>(
             return false;
         }
 
-        var failures = new List<OutboxMessage>();
-        var published = await PublishInOrderAsync(rows, failures, ct);
+        var failed = await PublishInOrderAsync(rows, ct);
 
-        // One statement for the sent rows (a tracked update each cost more than the publish); the failed ones, few, one by one.
+        // One statement for the sent rows (a tracked update each cost more than the publish), one for the failed row.
         var sent = rows.Where(r => r.SentAt is not null).Select(r => r.Id).ToArray();
         await db.Database.ExecuteSqlRawAsync(MarkSentSql, [sent], ct);
-        foreach (var failed in failures)
+        if (failed is not null)
         {
             await db.Database.ExecuteSqlRawAsync(MarkFailedSql, [failed.Id, failed.Attempts, failed.NextAttemptAt, failed.LastError!], ct);
         }
         await transaction.CommitAsync(ct);
-        return published == rows.Count && rows.Count == _options.BatchSize;
+        return failed is null && rows.Count == _options.BatchSize;
     }
 
-    private async Task<int> PublishInOrderAsync(List<OutboxMessage> rows, List<OutboxMessage> failures, CancellationToken ct)
+    /// <summary>Publishes the rows in the order they were written; returns the row whose publish failed, if one did.</summary>
+    private async Task<OutboxMessage?> PublishInOrderAsync(List<OutboxMessage> rows, CancellationToken ct)
     {
-        var published = 0;
         foreach (var row in rows)
         {
-            if (!await TryPublishAsync(row, failures, ct))
+            if (!await TryPublishAsync(row, ct))
             {
                 // The broker is probably down: the rest of the batch would fail the same way, one timeout each.
-                break;
+                return row;
             }
-            published++;
         }
-        return published;
+        return null;
     }
 
     /// <summary>Publishes one row and marks it sent, or records the failure and its next attempt; false when it failed.</summary>
-    private async Task<bool> TryPublishAsync(OutboxMessage row, List<OutboxMessage> failures, CancellationToken ct)
+    private async Task<bool> TryPublishAsync(OutboxMessage row, CancellationToken ct)
     {
         try
         {
@@ -138,7 +136,6 @@ public sealed class OutboxDispatcher<TDbContext>(
             row.Attempts++;
             row.NextAttemptAt = DateTimeOffset.UtcNow + Backoff(row.Attempts);
             row.LastError = ex.GetType().Name;
-            failures.Add(row);
             logger.LogWarning("Publishing outbox message {MessageId} failed (attempt {Attempt}): {ExceptionType}",
                 row.Id, row.Attempts, ex.GetType().Name);
             return false;
