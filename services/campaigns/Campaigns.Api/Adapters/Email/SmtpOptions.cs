@@ -12,6 +12,7 @@ public sealed class SmtpOptions
     public bool UseTls { get; set; }
     public string? UserName { get; set; }
     public string? Password { get; set; }
+
     /// <summary>A connection unused this long is reopened before the next message, not found closed by it (below MailDev's 60 s).</summary>
     public TimeSpan IdleReconnectAfter { get; set; } = TimeSpan.FromSeconds(30);
 

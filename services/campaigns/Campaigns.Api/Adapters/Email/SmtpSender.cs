@@ -24,7 +24,7 @@ public sealed class SmtpSender(IOptions<SmtpOptions> options, TimeProvider time)
         {
             if (_client.IsConnected && time.GetElapsedTime(_lastUsed) > _options.IdleReconnectAfter)
             {
-                try { await _client.DisconnectAsync(quit: false, ct); } catch (Exception) { }
+                await DropConnectionAsync();
             }
             if (!_client.IsConnected)
             {
@@ -40,13 +40,19 @@ public sealed class SmtpSender(IOptions<SmtpOptions> options, TimeProvider time)
         catch (Exception) when (_client.IsConnected)
         {
             // The next message starts on a fresh connection rather than one in an unknown state.
-            try { await _client.DisconnectAsync(quit: false, CancellationToken.None); } catch (Exception) { }
+            await DropConnectionAsync();
             throw;
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>Closes the socket without a QUIT (the server may have gone already); any error closing it is moot.</summary>
+    private async Task DropConnectionAsync()
+    {
+        try { await _client.DisconnectAsync(quit: false, CancellationToken.None); } catch (Exception) { }
     }
 
     public async ValueTask DisposeAsync()
