@@ -215,7 +215,7 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
         // Most rows of an import are new people: they go straight into the table. Only when that fails on the unique
         // external id (another writer took one since the batch was matched) do they take the staging way below, whose
         // ON CONFLICT skips just that row; the new contacts then count as written only if they were inserted.
-        if (await TryCopyNewAsync(connection, touched, ct))
+        if (await TryCopyNewAsync(db, touched, ct))
         {
             written.UnionWith(touched.Where(t => t.ExpectedVersion == 0).Select(t => t.Contact.Id));
             touched = touched.Where(t => t.ExpectedVersion != 0).ToList();
@@ -224,7 +224,7 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
                 return written;
             }
         }
-        await Execute(connection, "CREATE TEMP TABLE IF NOT EXISTS import_staging (LIKE contacts INCLUDING DEFAULTS) ON COMMIT DELETE ROWS", ct);
+        await db.Database.ExecuteSqlRawAsync("CREATE TEMP TABLE IF NOT EXISTS import_staging (LIKE contacts INCLUDING DEFAULTS) ON COMMIT DELETE ROWS", ct);
         await using (var copy = await connection.BeginBinaryImportAsync($"COPY import_staging ({ContactCopy.Columns}) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var t in touched)
@@ -260,16 +260,17 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
     /// Copies the batch's new contacts into the contacts table, behind a savepoint: false (and nothing written) when
     /// one of them broke a unique index, which only the external id can (the ids are new).
     /// </summary>
-    private static async Task<bool> TryCopyNewAsync(NpgsqlConnection connection, List<Touched> touched, CancellationToken ct)
+    private static async Task<bool> TryCopyNewAsync(ContactsDbContext db, List<Touched> touched, CancellationToken ct)
     {
         if (!touched.Any(t => t.ExpectedVersion == 0))
         {
             return false;
         }
-        await Execute(connection, "SAVEPOINT import_new_contacts", ct);
+        var transaction = db.Database.CurrentTransaction ?? throw new InvalidOperationException("A batch is written in a transaction.");
+        await transaction.CreateSavepointAsync(NewContactsSavepoint, ct);
         try
         {
-            await using var copy = await connection.BeginBinaryImportAsync($"COPY contacts ({ContactCopy.Columns}) FROM STDIN (FORMAT BINARY)", ct);
+            await using var copy = await ((NpgsqlConnection)db.Database.GetDbConnection()).BeginBinaryImportAsync($"COPY contacts ({ContactCopy.Columns}) FROM STDIN (FORMAT BINARY)", ct);
             foreach (var t in touched)
             {
                 if (t.ExpectedVersion == 0)
@@ -281,18 +282,14 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            await Execute(connection, "ROLLBACK TO SAVEPOINT import_new_contacts", ct);
+            await transaction.RollbackToSavepointAsync(NewContactsSavepoint, ct);
             return false;
         }
-        await Execute(connection, "RELEASE SAVEPOINT import_new_contacts", ct);
+        await transaction.ReleaseSavepointAsync(NewContactsSavepoint, ct);
         return true;
     }
 
-    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(ct);
-    }
+    private const string NewContactsSavepoint = "import_new_contacts";
 
     private async Task RecordAsync(ContactsDbContext db, ImportBatch batch, List<ImportRowError> errors, long created, long updated, long unchanged, CancellationToken ct)
     {
