@@ -11,10 +11,19 @@ using Grpc.Net.Client;
 namespace CustomerBase.IntegrationTests.Interactions;
 
 /// <summary>Bulk ingest as a job (bad rows reported, good rows kept), purchase statistics over gRPC and buying preferences.</summary>
-public sealed class IngestAndStatsTests(SystemFixture fixture)
+public sealed class IngestAndStatsTests(SystemFixture fixture) : IDisposable
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private readonly HttpClient _gateway = fixture.Gateway;
+
+    // Interactions' gRPC port, straight (no connection is made until a test calls it).
+    private readonly GrpcChannel _grpc = GrpcChannel.ForAddress(fixture.System.Service(ResourceNames.Interactions).GrpcUrl!);
+    private PurchaseStats.PurchaseStatsClient Stats => new(_grpc);
+
+    private Metadata As(string role, string? team = null) =>
+        new() { { "Authorization", "Bearer " + fixture.System.Issuer.CreateToken(role, team: team) } };
+
+    public void Dispose() => _grpc.Dispose();
 
     private async Task<JsonElement> ImportAsync(string content, string mediaType)
     {
@@ -99,9 +108,7 @@ public sealed class IngestAndStatsTests(SystemFixture fixture)
             Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         }
 
-        using var channel = GrpcChannel.ForAddress(fixture.System.Service(ResourceNames.Interactions).GrpcUrl!);
-        var client = new PurchaseStats.PurchaseStatsClient(channel);
-        var headers = new Metadata { { "Authorization", "Bearer " + fixture.System.Issuer.CreateToken(Roles.Administrator) } };
+        var (client, headers) = (Stats, As(Roles.Administrator));
         var reply = await client.GetPurchaseStatsAsync(new GetPurchaseStatsRequest { ContactIds = { buyer.ToString(), nobody.ToString() } }, headers, cancellationToken: Ct);
 
         var stats = Assert.Single(reply.Stats);
@@ -132,9 +139,7 @@ public sealed class IngestAndStatsTests(SystemFixture fixture)
         await _gateway.RecordAsync(Timeline.Order(buyer, "P-2", unitPrice: 30m, category: "coffee", occurredAt: day.AddDays(10)));
         await _gateway.RecordAsync(Timeline.Order(buyer, "P-3", unitPrice: 5.55m, category: "tea", occurredAt: day.AddDays(30)));
 
-        using var channel = GrpcChannel.ForAddress(fixture.System.Service(ResourceNames.Interactions).GrpcUrl!);
-        var client = new PurchaseStats.PurchaseStatsClient(channel);
-        var headers = new Metadata { { "Authorization", "Bearer " + fixture.System.Issuer.CreateToken(Roles.Administrator) } };
+        var (client, headers) = (Stats, As(Roles.Administrator));
         var reply = await client.GetPurchaseStatsAsync(new GetPurchaseStatsRequest { ContactIdsPacked = Pack(nobody, buyer, nobody, buyer) }, headers, cancellationToken: Ct);
 
         Assert.Empty(reply.Stats);
@@ -155,9 +160,7 @@ public sealed class IngestAndStatsTests(SystemFixture fixture)
     [Fact]
     public async Task PurchaseStatsRefuseIdsGivenInBothForms()
     {
-        using var channel = GrpcChannel.ForAddress(fixture.System.Service(ResourceNames.Interactions).GrpcUrl!);
-        var client = new PurchaseStats.PurchaseStatsClient(channel);
-        var headers = new Metadata { { "Authorization", "Bearer " + fixture.System.Issuer.CreateToken(Roles.Administrator) } };
+        var (client, headers) = (Stats, As(Roles.Administrator));
         var id = Guid.NewGuid();
 
         var both = await Assert.ThrowsAsync<RpcException>(() => client.GetPurchaseStatsAsync(
@@ -188,9 +191,7 @@ public sealed class IngestAndStatsTests(SystemFixture fixture)
         await _gateway.RecordAsync(Timeline.Order(theirs, "T-1"));
         await _gateway.RecordAsync(Timeline.Order(ours, "T-2"));
 
-        using var channel = GrpcChannel.ForAddress(fixture.System.Service(ResourceNames.Interactions).GrpcUrl!);
-        var client = new PurchaseStats.PurchaseStatsClient(channel);
-        var headers = new Metadata { { "Authorization", "Bearer " + fixture.System.Issuer.CreateToken(Roles.SalesManager, team: "near") } };
+        var (client, headers) = (Stats, As(Roles.SalesManager, team: "near"));
         var reply = await client.GetPurchaseStatsAsync(new GetPurchaseStatsRequest { ContactIds = { theirs.ToString() } }, headers, cancellationToken: Ct);
 
         var packed = await client.GetPurchaseStatsAsync(new GetPurchaseStatsRequest { ContactIdsPacked = Pack(theirs, ours) }, headers, cancellationToken: Ct);
