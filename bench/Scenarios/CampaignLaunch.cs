@@ -11,10 +11,10 @@ namespace CustomerBase.Bench.Scenarios;
 /// <summary>
 /// A campaign launched to N recipients (every contact): the audience streamed from segmentation, consent checked,
 /// cards fetched, bodies rendered, one row recorded per recipient, and each <see cref="DeliverMessage"/> published
-/// through the outbox to a stand-in SMS gateway in this process that answers every message with a Sent receipt (as
-/// tooling must, ADR 16). Reported: recorded/s, published/s end to end, the campaigns service's peak memory (VmHWM)
+/// to a stand-in SMS gateway in this process that answers every message with a Sent receipt (as tooling must, ADR 16),
+/// in bulk (<see cref="DeliveryReceiptBatch"/>, a thousand at a time) or with --single-receipts one receipt each. Reported: recorded/s, published/s end to end, the campaigns service's peak memory (VmHWM)
 /// and the broker's, and in the same run the ceiling: a bare MassTransit publish loop of the same message type.
-/// Contacts, segmentation profiles and consent grants are seeded with SQL. Options: --recipients N (1000000), --ceiling N (100000).
+/// Contacts, segmentation profiles and consent grants are seeded with SQL. Options: --recipients N (1000000), --ceiling N (100000), --single-receipts.
 /// </summary>
 public static class CampaignLaunch
 {
@@ -22,6 +22,7 @@ public static class CampaignLaunch
     {
         var recipients = BenchOptions.Option(args, "--recipients", 1_000_000);
         var ceilingCount = BenchOptions.Option(args, "--ceiling", Math.Min(recipients, 100_000));
+        var singleReceipts = args.Contains("--single-receipts");
         await using var bench = await BenchSystem.StartAsync(environment: new Dictionary<string, string>
         {
             // The channel's throttle is what a deployment sets for its gateway; here it must not be the limit measured.
@@ -38,17 +39,28 @@ public static class CampaignLaunch
             cfg.Host(rabbit);
             cfg.ReceiveEndpoint("bench-sms-gateway", e =>
             {
-                e.PrefetchCount = 500;
                 // As the contract's README tells tooling: this channel's messages only.
                 e.ConfigureConsumeTopology = false;
                 e.Bind(DeliveryTopology.Exchange, binding => (binding.ExchangeType, binding.RoutingKey) = (DeliveryTopology.ExchangeType, "sms"));
-                e.Handler<DeliverMessage>(async context =>
+                if (singleReceipts)
                 {
-                    if (context.Message.CampaignId != Guid.Empty) // the ceiling loop's messages want no receipt
+                    e.PrefetchCount = 500;
+                    e.Handler<DeliverMessage>(async context =>
                     {
-                        await context.Publish(new DeliveryReceipt(context.Message.MessageId, DeliveryStatus.Sent, DateTimeOffset.UtcNow, null));
-                    }
-                });
+                        if (context.Message.CampaignId != Guid.Empty) // the ceiling loop's messages want no receipt
+                        {
+                            await context.Publish(new DeliveryReceipt(context.Message.MessageId, DeliveryStatus.Sent, DateTimeOffset.UtcNow, null));
+                        }
+                    });
+                }
+                else
+                {
+                    // A gateway that reports in bulk, as the README suggests for high volumes: a prefetch's worth
+                    // of messages handed on, then one DeliveryReceiptBatch for them.
+                    e.PrefetchCount = 2 * DeliveryReceiptBatch.MaxReceipts;
+                    e.Consumer<BulkReportingGateway>(c => c.Options<BatchOptions>(batch =>
+                        batch.SetMessageLimit(DeliveryReceiptBatch.MaxReceipts).SetTimeLimit(TimeSpan.FromMilliseconds(20)).SetConcurrencyLimit(2)));
+                }
             });
         });
         await gateway.StartAsync();
@@ -211,5 +223,17 @@ public static class CampaignLaunch
         }
         var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>The bench's stand-in SMS gateway in bulk mode: answers each batch of messages with one receipt batch.</summary>
+public sealed class BulkReportingGateway : IConsumer<Batch<DeliverMessage>>
+{
+    public Task Consume(ConsumeContext<Batch<DeliverMessage>> context)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var receipts = context.Message.Where(m => m.Message.CampaignId != Guid.Empty) // the ceiling loop's messages want no receipt
+            .Select(m => new DeliveryReceipt(m.Message.MessageId, DeliveryStatus.Sent, now, null)).ToList();
+        return receipts.Count == 0 ? Task.CompletedTask : context.Publish(new DeliveryReceiptBatch(receipts));
     }
 }

@@ -46,3 +46,14 @@ public enum DeliveryStatus
 
 /// <summary>What campaign tooling reports back about a <see cref="DeliverMessage"/>.</summary>
 public sealed record DeliveryReceipt(Guid MessageId, DeliveryStatus Status, DateTimeOffset At, string? Detail);
+
+/// <summary>
+/// Many <see cref="DeliveryReceipt"/>s in one message, for tooling that reports in bulk (an SMS aggregator's delivery
+/// reports, a sender answering a whole prefetch at once): each receipt counts exactly as if it had come alone. One broker
+/// message per thousand receipts instead of one each is what lets a million-recipient launch run at the broker's pace.
+/// Keep a message to at most <see cref="MaxReceipts"/> receipts (~100 KB); larger ones are still applied.
+/// </summary>
+public sealed record DeliveryReceiptBatch(IReadOnlyList<DeliveryReceipt> Receipts)
+{
+    public const int MaxReceipts = 1000;
+}

@@ -41,4 +41,36 @@ public sealed class CampaignReceiptTests(SystemFixture fixture)
         Assert.Equal(ConsentReason.Withdrawn, await consent.ReasonAsync(contacts[1].Id, "marketing", "email"));
         Assert.Equal(ConsentReason.Granted, await consent.ReasonAsync(contacts[0].Id, "marketing", "email"));
     }
+
+    [Fact]
+    public async Task ReceiptsReportedInBulkApplyAsIfSentAloneAndOnce()
+    {
+        using var campaigns = new CampaignsTestClient(fixture);
+        using var consent = new ConsentTestClient(fixture);
+        var contacts = await campaigns.CreateContactsAsync(2, consents: _ => true);
+        await campaigns.WaitUntilSegmentationKnowsAsync(contacts.Select(c => c.Id).ToList());
+        var campaign = await campaigns.CreateCampaignAsync(CampaignsTestClient.EmailCampaign(contacts.Select(c => c.Id)));
+        await campaigns.PostAsync(campaign, "launch");
+        await campaigns.WaitForStatisticsAsync(campaign, s => s.GetProperty("sent").GetInt32() == 2, "both sent");
+        var messages = await campaigns.MessagesAsync(campaign);
+        var clicking = messages.Single(m => m.GetProperty("contactId").GetGuid() == contacts[0].Id).GetProperty("id").GetGuid();
+        var leaving = messages.Single(m => m.GetProperty("contactId").GetGuid() == contacts[1].Id).GetProperty("id").GetGuid();
+
+        var now = DateTimeOffset.UtcNow;
+        await campaigns.PublishAsync(new DeliveryReceiptBatch(
+        [
+            new DeliveryReceipt(clicking, DeliveryStatus.Clicked, now.AddMinutes(2), null),
+            new DeliveryReceipt(clicking, DeliveryStatus.Delivered, now, null), // out of order within the batch
+            new DeliveryReceipt(leaving, DeliveryStatus.Delivered, now, null),
+            new DeliveryReceipt(leaving, DeliveryStatus.Unsubscribed, now.AddMinutes(1), "reply STOP"),
+        ]));
+
+        var stats = await campaigns.WaitForStatisticsAsync(campaign,
+            s => s.GetProperty("clicked").GetInt32() == 1 && s.GetProperty("unsubscribed").GetInt32() == 1, "bulk receipts applied");
+        Assert.Equal((2, 2, 1), (stats.GetProperty("sent").GetInt32(), stats.GetProperty("delivered").GetInt32(), stats.GetProperty("clicked").GetInt32()));
+        Assert.Equal("clicked", (await campaigns.MessagesAsync(campaign, contacts[0].Id)).Single().GetProperty("status").GetString());
+        Assert.Equal("unsubscribed", (await campaigns.MessagesAsync(campaign, contacts[1].Id)).Single().GetProperty("status").GetString());
+        Assert.Equal(ConsentReason.Withdrawn, await consent.ReasonAsync(contacts[1].Id, "marketing", "email"));
+        Assert.Equal(ConsentReason.Granted, await consent.ReasonAsync(contacts[0].Id, "marketing", "email"));
+    }
 }

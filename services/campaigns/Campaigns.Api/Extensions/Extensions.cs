@@ -24,6 +24,7 @@ public static class Extensions
         {
             bus.AddConsumer<ErasureRequestedConsumer>();
             bus.AddConsumer<DeliveryReceiptConsumer>(typeof(DeliveryReceiptConsumerDefinition));
+            bus.AddConsumer<DeliveryReceiptBatchConsumer>(typeof(DeliveryReceiptBatchConsumerDefinition));
             bus.AddConsumer<InteractionRecordedConsumer>();
             bus.AddConsumer<OrderPlacedConsumer>();
             bus.AddConsumer<SegmentMembershipChangedConsumer>();
@@ -53,6 +54,7 @@ public static class Extensions
         builder.Services.AddSingleton<RedisSendLimits>();
         builder.Services.AddSingleton<SmtpSender>();
         builder.Services.AddScoped<AudiencePreviewer>();
+        builder.Services.AddScoped<DeliveryReceipts>();
         builder.Services.AddScoped<RecipientRecorder>();
         builder.Services.AddScoped<TriggerRecorder>();
 

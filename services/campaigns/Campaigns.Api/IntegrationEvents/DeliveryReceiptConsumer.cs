@@ -8,32 +8,55 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerBase.Campaigns.IntegrationEvents;
 
 /// <summary>
-/// Applies what tooling reports about messages: the moment of each outcome (for the statistics) and the furthest status
-/// reached (a click after an open; a late "opened" does not move a "clicked" back). Receipts come as often as messages
-/// go, so they are taken in batches of up to 500, each batch in one transaction with its inbox rows (the same
-/// exactly-once rule as <see cref="InboxConsumer{TDbContext,TMessage}"/>, one commit instead of 500). An unsubscribe
-/// reported by tooling (a reply "STOP") is recorded with consent as a withdrawal.
+/// Receipts sent one by one (the e-mail adapter, most tooling), taken in batches of up to 500 so that a launch's
+/// stream of them costs one transaction per batch rather than one per receipt.
 /// </summary>
-public sealed class DeliveryReceiptConsumer(CampaignsDbContext db, ConsentWithdrawals withdrawals, ILogger<DeliveryReceiptConsumer> logger)
-    : IConsumer<Batch<DeliveryReceipt>>
+public sealed class DeliveryReceiptConsumer(DeliveryReceipts receipts) : IConsumer<Batch<DeliveryReceipt>>
 {
     private static readonly string ConsumerName = typeof(DeliveryReceiptConsumer).FullName!;
 
+    public Task Consume(ConsumeContext<Batch<DeliveryReceipt>> context) =>
+        receipts.ApplyOnceAsync(ConsumerName,
+            context.Message.Select(m => (DeliveryReceipts.BusMessageId(m), (IReadOnlyList<DeliveryReceipt>)[m.Message])).ToList(),
+            context.CancellationToken);
+}
+
+/// <summary>Receipts reported in bulk (<see cref="DeliveryReceiptBatch"/>): one transaction per broker message.</summary>
+public sealed class DeliveryReceiptBatchConsumer(DeliveryReceipts receipts) : IConsumer<DeliveryReceiptBatch>
+{
+    private static readonly string ConsumerName = typeof(DeliveryReceiptBatchConsumer).FullName!;
+
+    public Task Consume(ConsumeContext<DeliveryReceiptBatch> context) =>
+        receipts.ApplyOnceAsync(ConsumerName,
+            [(DeliveryReceipts.BusMessageId(context), context.Message.Receipts ?? throw new InvalidOperationException("A receipt batch arrived without receipts."))],
+            context.CancellationToken);
+}
+
+/// <summary>
+/// Applies what tooling reports about messages: the moment of each outcome (for the statistics) and the furthest status
+/// reached (a click after an open; a late "opened" does not move a "clicked" back). The receipts of a set of broker
+/// messages go in one transaction with those messages' inbox rows (the same exactly-once rule as
+/// <see cref="InboxConsumer{TDbContext,TMessage}"/>, one commit for all). An unsubscribe reported by tooling (a reply
+/// "STOP") is recorded with consent as a withdrawal.
+/// </summary>
+public sealed class DeliveryReceipts(CampaignsDbContext db, ConsentWithdrawals withdrawals, ILogger<DeliveryReceipts> logger)
+{
     /// <summary>How far a message got; any answer ends its time in flight (the release loop's back-pressure counts <c>released</c>).</summary>
     private static readonly string[] Progress = ["released", "sent", "delivered", "opened", "clicked", "bounced", "failed", "unsubscribed"];
 
-    public async Task Consume(ConsumeContext<Batch<DeliveryReceipt>> context)
-    {
-        var ct = context.CancellationToken;
-        var ids = context.Message.Select(m => m.MessageId ?? throw new InvalidOperationException("A receipt arrived without a MessageId; it cannot be de-duplicated."))
-            .Distinct().Order().ToArray();
+    public static Guid BusMessageId(ConsumeContext context) =>
+        context.MessageId ?? throw new InvalidOperationException("A receipt arrived without a MessageId; it cannot be de-duplicated.");
 
+    /// <summary>Applies the receipts of the broker messages this consumer has not applied before.</summary>
+    public async Task ApplyOnceAsync(string consumer, IReadOnlyList<(Guid BusMessageId, IReadOnlyList<DeliveryReceipt> Receipts)> delivered, CancellationToken ct)
+    {
+        var ids = delivered.Select(d => d.BusMessageId).Distinct().Order().ToArray();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var fresh = (await db.Database.SqlQuery<Guid>($"""
-            INSERT INTO inbox_messages (message_id, consumer, processed_at) SELECT id, {ConsumerName}, now() FROM unnest({ids}) AS id
+            INSERT INTO inbox_messages (message_id, consumer, processed_at) SELECT id, {consumer}, now() FROM unnest({ids}) AS id
             ON CONFLICT DO NOTHING RETURNING message_id AS "Value"
             """).ToListAsync(ct)).ToHashSet();
-        var receipts = context.Message.Where(m => fresh.Contains(m.MessageId!.Value)).Select(m => m.Message).ToList();
+        var receipts = delivered.Where(d => fresh.Contains(d.BusMessageId)).SelectMany(d => d.Receipts).ToList();
         var unsubscribed = await ApplyAsync(receipts, ct);
         foreach (var message in unsubscribed)
         {
@@ -100,4 +123,10 @@ public sealed class DeliveryReceiptConsumerDefinition : ConsumerDefinition<Deliv
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<DeliveryReceiptConsumer> consumerConfigurator, IRegistrationContext context) =>
         consumerConfigurator.Options<BatchOptions>(batch => batch.SetMessageLimit(500).SetTimeLimit(TimeSpan.FromMilliseconds(50)).SetConcurrencyLimit(1));
+}
+
+/// <summary>Bulk receipts one broker message at a time per replica (each already carries up to a thousand).</summary>
+public sealed class DeliveryReceiptBatchConsumerDefinition : ConsumerDefinition<DeliveryReceiptBatchConsumer>
+{
+    public DeliveryReceiptBatchConsumerDefinition() => Endpoint(e => (e.PrefetchCount, e.ConcurrentMessageLimit) = (4, 1));
 }
