@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Data;
 using System.Diagnostics;
+using System.Text.Json;
 using CustomerBase.ServiceDefaults;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -26,6 +27,13 @@ public sealed class OutboxOptions
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Message types published as their stored JSON, never read back into the type (ADR 27): large or numerous events
+    /// whose exchange does not depend on their content. Others are deserialised and published, so a topology keyed on
+    /// their fields (campaigns routes <c>DeliverMessage</c> by channel) applies. See <see cref="MessagingExtensions.PublishStoredJson{TMessage}"/>.
+    /// </summary>
+    public HashSet<Type> StoredJsonTypes { get; } = [];
 }
 
 /// <summary>
@@ -153,7 +161,15 @@ public sealed class OutboxDispatcher<TDbContext>(
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(_options.PublishTimeout);
-            await _publisher.PublishAsync(type, id, body.AsMemory(0, length), timeout.Token);
+            if (_options.StoredJsonTypes.Contains(type))
+            {
+                await _publisher.PublishAsync(type, id, body.AsMemory(0, length), timeout.Token);
+            }
+            else
+            {
+                var message = JsonSerializer.Deserialize(body.AsSpan(0, length), type, Outbox.SerializerOptions)!;
+                await bus.Publish(message, type, context => context.MessageId = id, timeout.Token);
+            }
             return null;
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)

@@ -17,7 +17,7 @@ namespace CustomerBase.Messaging;
 /// <remarks>
 /// The exchange is the type's publish exchange (its topology applied as by <c>Publish</c>); a routing key computed from
 /// the message's fields (a send topology set with <c>configureTopology</c>) cannot be applied to a body that is never
-/// read: such a type would need the object published instead. No type has one today.
+/// read: only types named in <see cref="OutboxOptions.StoredJsonTypes"/> come here.
 /// </remarks>
 internal sealed class StoredMessagePublisher(IBus bus)
 {
