@@ -82,6 +82,9 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
         match.Stop();
         store.Start();
         var all = touched.Values.ToList();
+        // The events are serialised on another core while the rows are copied: they describe every touched contact,
+        // which is what gets written unless one was taken or changed meanwhile; then they are made again.
+        var events = Task.Run(() => Events(all, now), ct);
         var written = await SaveAsync(db, all, ct);
         store.Stop();
         record.Start();
@@ -92,11 +95,8 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
                 ? "Another contact took this row's external id during the import."
                 : "The contact was changed by someone else during the import; import the row again."));
         }
-        foreach (var chunk in saved.Chunk(ContactsPerEvent))
-        {
-            db.AddToOutbox(new ContactsImported(job.Id,
-                chunk.Select(t => new ImportedContact(t.Contact.Id, t.ExpectedVersion == 0, [.. t.Changes], t.Contact.ToSnapshot())).ToList(), now));
-        }
+        var prepared = await events;
+        db.Set<OutboxMessage>().AddRange(saved.Count == all.Count ? prepared : Events(saved, now));
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
 
@@ -105,6 +105,13 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
         record.Stop();
         return saved.Where(t => t.ExpectedVersion != 0).Select(t => t.Contact).ToList();
     }
+
+    /// <summary>The outbox rows of <see cref="ContactsImported"/> events for the contacts, <see cref="ContactsPerEvent"/> per event.</summary>
+    private List<OutboxMessage> Events(List<Touched> contacts, DateTimeOffset now) =>
+    [
+        .. contacts.Chunk(ContactsPerEvent).Select(chunk => Outbox.CreateMessage(new ContactsImported(job.Id,
+            chunk.Select(t => new ImportedContact(t.Contact.Id, t.ExpectedVersion == 0, [.. t.Changes], t.Contact.ToSnapshot())).ToList(), now))),
+    ];
 
     /// <summary>The contact a row belongs to: one already touched in this batch, one the import created earlier, or one in the base.</summary>
     private Contact? Match(ImportCandidate candidate, Dictionary<Guid, Touched> touched, Dictionary<Guid, Contact> found)
