@@ -60,6 +60,16 @@ public static class MessagingExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The outbox publishes <typeparamref name="TMessage"/> as its stored JSON (ADR 27) instead of reading it back into
+    /// the type: for large or numerous events whose exchange does not depend on their content.
+    /// </summary>
+    public static IHostApplicationBuilder PublishStoredJson<TMessage>(this IHostApplicationBuilder builder) where TMessage : class
+    {
+        builder.Services.Configure<OutboxOptions>(options => options.StoredJsonTypes.Add(typeof(TMessage)));
+        return builder;
+    }
+
     private static string VirtualHost(Uri broker)
     {
         var path = Uri.UnescapeDataString(broker.AbsolutePath.TrimStart('/'));

@@ -1,13 +1,17 @@
+using System.Buffers;
 using System.Collections.Concurrent;
+using System.Data;
 using System.Diagnostics;
 using System.Text.Json;
 using CustomerBase.ServiceDefaults;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace CustomerBase.Messaging;
 
@@ -23,6 +27,13 @@ public sealed class OutboxOptions
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Message types published as their stored JSON, never read back into the type (ADR 27): large or numerous events
+    /// whose exchange does not depend on their content. Others are deserialised and published, so a topology keyed on
+    /// their fields (campaigns routes <c>DeliverMessage</c> by channel) applies. See <see cref="MessagingExtensions.PublishStoredJson{TMessage}"/>.
+    /// </summary>
+    public HashSet<Type> StoredJsonTypes { get; } = [];
 }
 
 /// <summary>
@@ -40,10 +51,13 @@ public sealed class OutboxDispatcher<TDbContext>(
     private static readonly ActivitySource ActivitySource = new(TelemetrySources.Messaging);
     private static readonly ConcurrentDictionary<string, Type> Types = new();
     private readonly OutboxOptions _options = options.Value;
+    private readonly StoredMessagePublisher _publisher = new(bus);
 
+    // The body comes as UTF-8 bytes (bytea), read one row at a time while the rows are published: a batch of large
+    // events (1,000 imported contacts each, ~700 KB) is never held whole, as strings, in memory.
     private const string ClaimPendingSql =
-        "SELECT * FROM " + MessagingModelBuilderExtensions.OutboxTable +
-        " WHERE sent_at IS NULL AND next_attempt_at <= now() ORDER BY created_at LIMIT {0} FOR UPDATE SKIP LOCKED";
+        "SELECT id, message_type, trace_parent, attempts, convert_to(body::text, 'UTF8') FROM " + MessagingModelBuilderExtensions.OutboxTable +
+        " WHERE sent_at IS NULL AND next_attempt_at <= now() ORDER BY created_at LIMIT @limit FOR UPDATE SKIP LOCKED";
 
     private const string MarkSentSql = "UPDATE " + MessagingModelBuilderExtensions.OutboxTable + " SET sent_at = clock_timestamp() WHERE id = ANY({0})";
 
@@ -79,83 +93,96 @@ public sealed class OutboxDispatcher<TDbContext>(
         }
     }
 
-    /// <summary>Publishes one batch; true when a full batch went out and more may be waiting.</summary>
+    /// <summary>Publishes one batch, in the order the rows were written; true when a full batch went out and more may be waiting.</summary>
     private async Task<bool> DispatchBatchAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
 
-        var rows = await db.Set<OutboxMessage>()
-            .FromSqlRaw(ClaimPendingSql, _options.BatchSize)
-            .AsNoTracking()
-            .ToListAsync(ct);
-        if (rows.Count == 0)
+        var sent = new List<Guid>();
+        Failure? failed = null;
+        var claimed = 0;
+        await using (var command = new NpgsqlCommand(ClaimPendingSql, (NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction()))
         {
-            return false;
-        }
-
-        var failed = await PublishInOrderAsync(rows, ct);
-
-        // One statement for the sent rows (a tracked update each cost more than the publish), one for the failed row.
-        var sent = rows.Where(r => r.SentAt is not null).Select(r => r.Id).ToArray();
-        await db.Database.ExecuteSqlRawAsync(MarkSentSql, [sent], ct);
-        if (failed is not null)
-        {
-            await db.Database.ExecuteSqlRawAsync(MarkFailedSql, [failed.Id, failed.Attempts, failed.NextAttemptAt, failed.LastError!], ct);
-        }
-        await transaction.CommitAsync(ct);
-        return failed is null && rows.Count == _options.BatchSize;
-    }
-
-    /// <summary>Publishes the rows in the order they were written; returns the row whose publish failed, if one did.</summary>
-    private async Task<OutboxMessage?> PublishInOrderAsync(List<OutboxMessage> rows, CancellationToken ct)
-    {
-        foreach (var row in rows)
-        {
-            if (!await TryPublishAsync(row, ct))
+            command.Parameters.AddWithValue("limit", _options.BatchSize);
+            await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
+            while (await reader.ReadAsync(ct))
             {
-                // The broker is probably down: the rest of the batch would fail the same way, one timeout each.
-                return row;
+                claimed++;
+                var id = reader.GetGuid(0);
+                var messageType = reader.GetString(1);
+                var traceParent = await reader.IsDBNullAsync(2, ct) ? null : reader.GetString(2);
+                var attempts = reader.GetInt32(3);
+                if (await TryPublishAsync(reader, id, messageType, traceParent, ct) is { } error)
+                {
+                    // The broker is probably down: the rest of the batch would fail the same way, one timeout each.
+                    attempts++;
+                    logger.LogWarning("Publishing outbox message {MessageId} failed (attempt {Attempt}): {ExceptionType}", id, attempts, error);
+                    failed = new Failure(id, attempts, DateTimeOffset.UtcNow + Backoff(attempts), error);
+                    break;
+                }
+                sent.Add(id);
             }
         }
-        return null;
+
+        // One statement for the sent rows (a tracked update each cost more than the publish), one for the failed row.
+        await db.Database.ExecuteSqlRawAsync(MarkSentSql, [sent.ToArray()], ct);
+        if (failed is not null)
+        {
+            await db.Database.ExecuteSqlRawAsync(MarkFailedSql, [failed.Id, failed.Attempts, failed.NextAttemptAt, failed.Error], ct);
+        }
+        await transaction.CommitAsync(ct);
+        return failed is null && claimed == _options.BatchSize;
     }
 
-    /// <summary>Publishes one row and marks it sent, or records the failure and its next attempt; false when it failed.</summary>
-    private async Task<bool> TryPublishAsync(OutboxMessage row, CancellationToken ct)
+    private sealed record Failure(Guid Id, int Attempts, DateTimeOffset NextAttemptAt, string Error);
+
+    /// <summary>Publishes the row the reader stands on (its body is the next column); the failure's type name when it failed.</summary>
+    private async Task<string?> TryPublishAsync(NpgsqlDataReader reader, Guid id, string messageType, string? traceParent, CancellationToken ct)
     {
+        byte[]? body = null;
         try
         {
-            await PublishAsync(row, ct);
-            row.SentAt = DateTimeOffset.UtcNow;
-            return true;
+            var type = Types.GetOrAdd(messageType, name => Type.GetType(name, throwOnError: true)!);
+            int length;
+            await using (var stream = await reader.GetStreamAsync(4, ct))
+            {
+                length = (int)stream.Length;
+                body = ArrayPool<byte>.Shared.Rent(length);
+                await stream.ReadExactlyAsync(body.AsMemory(0, length), ct);
+            }
+
+            // Continue the trace of the request that wrote the row, so one trace spans request → publish → consumer.
+            ActivityContext.TryParse(traceParent, null, out var parent);
+            using var activity = ActivitySource.StartActivity("outbox publish", ActivityKind.Producer, parent);
+            activity?.SetTag("messaging.message.id", id.ToString());
+            activity?.SetTag("messaging.message.type", type.Name);
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(_options.PublishTimeout);
+            if (_options.StoredJsonTypes.Contains(type))
+            {
+                await _publisher.PublishAsync(type, id, body.AsMemory(0, length), timeout.Token);
+            }
+            else
+            {
+                var message = JsonSerializer.Deserialize(body.AsSpan(0, length), type, Outbox.SerializerOptions)!;
+                await bus.Publish(message, type, context => context.MessageId = id, timeout.Token);
+            }
+            return null;
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            row.Attempts++;
-            row.NextAttemptAt = DateTimeOffset.UtcNow + Backoff(row.Attempts);
-            row.LastError = ex.GetType().Name;
-            logger.LogWarning("Publishing outbox message {MessageId} failed (attempt {Attempt}): {ExceptionType}",
-                row.Id, row.Attempts, ex.GetType().Name);
-            return false;
+            return ex.GetType().Name; // the type only: exception messages could carry personal data
         }
-    }
-
-    private async Task PublishAsync(OutboxMessage row, CancellationToken ct)
-    {
-        var type = Types.GetOrAdd(row.MessageType, name => Type.GetType(name, throwOnError: true)!);
-        var message = JsonSerializer.Deserialize(row.Body, type, Outbox.SerializerOptions)!;
-
-        // Continue the trace of the request that wrote the row, so one trace spans request → publish → consumer.
-        ActivityContext.TryParse(row.TraceParent, null, out var parent);
-        using var activity = ActivitySource.StartActivity("outbox publish", ActivityKind.Producer, parent);
-        activity?.SetTag("messaging.message.id", row.Id.ToString());
-        activity?.SetTag("messaging.message.type", type.Name);
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_options.PublishTimeout);
-        await bus.Publish(message, type, context => context.MessageId = row.Id, timeout.Token);
+        finally
+        {
+            if (body is not null)
+            {
+                ArrayPool<byte>.Shared.Return(body);
+            }
+        }
     }
 
     internal TimeSpan Backoff(int attempts) => OutboxBackoff.Delay(attempts, _options.MaxBackoff);

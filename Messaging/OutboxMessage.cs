@@ -9,7 +9,7 @@ public sealed class OutboxMessage
     /// <summary>The contract's CLR type, "Namespace.Type, Assembly", resolved when published.</summary>
     public required string MessageType { get; init; }
 
-    /// <summary>The message as JSON (jsonb).</summary>
+    /// <summary>The message as JSON (a json column), published as it is stored.</summary>
     public required string Body { get; init; }
 
     /// <summary>W3C trace context of the request that wrote the row, so the publish and its consumers join that trace.</summary>

@@ -19,6 +19,34 @@ public sealed class OutboxSignal
     }
 
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+
+    // Which contexts have outbox rows written but not yet committed. Weak keys: a disposed context never leaks.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, object> _pending = [];
+
+    /// <summary>
+    /// For outbox rows written by SQL rather than through the change tracker: the dispatcher is woken when the
+    /// transaction of <paramref name="context"/> commits (at once, if it has none), as it is for rows SaveChanges adds.
+    /// </summary>
+    public void NotifyAfterCommit(DbContext context)
+    {
+        if (context.Database.CurrentTransaction is null)
+        {
+            Notify();
+            return;
+        }
+        _pending.AddOrUpdate(context, this);
+    }
+
+    internal void Remember(DbContext context) => _pending.AddOrUpdate(context, this);
+
+    /// <summary>Wakes the dispatcher if <paramref name="context"/> had outbox rows waiting for its commit.</summary>
+    internal void NotifyIfPending(DbContext context)
+    {
+        if (_pending.Remove(context))
+        {
+            Notify();
+        }
+    }
 }
 
 /// <summary>Notifies the <see cref="OutboxSignal"/> after a save that added outbox rows, or after the transaction around it commits.</summary>
@@ -56,14 +84,11 @@ internal sealed class OutboxSignalInterceptor(OutboxSignal signal) : SaveChanges
         return Task.CompletedTask;
     }
 
-    // Which contexts have outbox rows saved but not yet committed. Weak keys: a disposed context never leaks.
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, object> _pending = [];
-
     private void Remember(DbContext? context)
     {
         if (context is not null && context.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added))
         {
-            _pending.AddOrUpdate(context, this);
+            signal.Remember(context);
         }
     }
 
@@ -78,9 +103,9 @@ internal sealed class OutboxSignalInterceptor(OutboxSignal signal) : SaveChanges
 
     private void NotifyIfPending(DbContext? context)
     {
-        if (context is not null && _pending.Remove(context))
+        if (context is not null)
         {
-            signal.Notify();
+            signal.NotifyIfPending(context);
         }
     }
 }

@@ -46,6 +46,7 @@ public sealed class MessagingFixture : IAsyncLifetime
             bus.AddConsumer<NoteAddedConsumer>();
             bus.AddConsumeObserver(_ => ConsumeLog);
         });
+        builder.PublishStoredJson<NoteAdded>();
         builder.AddServiceDatabase<NotesDbContext>("notesdb");
         Host = builder.Build();
 

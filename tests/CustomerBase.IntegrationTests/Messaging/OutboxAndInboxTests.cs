@@ -34,6 +34,20 @@ public sealed class OutboxAndInboxTests(MessagingFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task StoredEventIsConsumedAsItsTypeUnderTheRowId()
+    {
+        var noteId = Guid.NewGuid();
+
+        var row = await WriteNoteAsync(noteId);
+
+        // The dispatcher publishes the stored JSON without reading it back into a NoteAdded: the consumer still
+        // receives a NoteAdded, with the outbox row's id as its MessageId (what the inbox de-duplicates on).
+        await Eventually.Until(() => Task.FromResult(fixture.ConsumeLog.Completed(row.Id)), n => n == 1, what: "the row's message consumed");
+        Assert.Equal(1, await ReceivedCountAsync(noteId));
+        Assert.NotNull((await OutboxRowAsync(noteId))!.SentAt);
+    }
+
+    [Fact]
     public async Task RedeliveredMessageIsAppliedOnce()
     {
         var noteId = Guid.NewGuid();
@@ -97,13 +111,14 @@ public sealed class OutboxAndInboxTests(MessagingFixture fixture) : IClassFixtur
         }
     }
 
-    private async Task WriteNoteAsync(Guid noteId)
+    private async Task<OutboxMessage> WriteNoteAsync(Guid noteId)
     {
         await using var scope = fixture.Host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NotesDbContext>();
         db.Notes.Add(new Note { Id = noteId });
-        db.AddToOutbox(new NoteAdded(noteId));
+        var row = db.AddToOutbox(new NoteAdded(noteId));
         await db.SaveChangesAsync(Ct);
+        return row;
     }
 
     private async Task<OutboxMessage?> OutboxRowAsync(Guid noteId)

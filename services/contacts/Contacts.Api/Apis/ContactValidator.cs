@@ -91,7 +91,10 @@ public sealed class ContactValidator(PhoneNormalizer phones, CustomFieldCatalog 
 
         ValidateList(errors, "addresses", card.Addresses, (field, a) =>
         {
-            errors.OneOf(field + ".kind", a?.Kind, ContactRules.AddressKinds);
+            if (a?.Kind is { } kind && !ContactRules.AddressKinds.Contains(kind))
+            {
+                errors.OneOf(field + ".kind", kind, ContactRules.AddressKinds);
+            }
             if (a?.Country is { } country && (country.Length != 2 || !country.All(char.IsAsciiLetter)))
             {
                 errors.Add(field + ".country", "A two-letter ISO 3166 code, e.g. PL.");
@@ -121,7 +124,15 @@ public sealed class ContactValidator(PhoneNormalizer phones, CustomFieldCatalog 
         if (window is { From: { } from, To: { } to } && from >= to) errors.Add($"{field}.to", "Must be later than from.");
     }
 
-    private static void ValidateList<T>(ValidationErrors errors, string field, List<T>? items, Action<string, T> validate, int max = ContactRules.MaxChannelsPerKind)
+    /// <summary>An entry of a list field, named (<c>emails[1]</c>) only when an error needs the name: most entries have none.</summary>
+    private readonly record struct Entry(string List, int Index)
+    {
+        public static implicit operator string(Entry entry) => entry.ToString();
+
+        public override string ToString() => $"{List}[{Index}]";
+    }
+
+    private static void ValidateList<T>(ValidationErrors errors, string field, List<T>? items, Action<Entry, T> validate, int max = ContactRules.MaxChannelsPerKind)
     {
         if (items is null)
         {
@@ -134,7 +145,7 @@ public sealed class ContactValidator(PhoneNormalizer phones, CustomFieldCatalog 
         }
         for (var i = 0; i < items.Count; i++)
         {
-            validate($"{field}[{i}]", items[i]);
+            validate(new Entry(field, i), items[i]);
         }
     }
 

@@ -16,6 +16,8 @@ public static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddMessaging<ContactsDbContext>(ResourceNames.Contacts, bus => bus.AddConsumer<IntegrationEvents.ErasureRequestedConsumer>());
+        // An import's events carry 1,000 contacts each (~700 KB): published as stored, not read back (ADR 27).
+        builder.PublishStoredJson<CustomerBase.Contacts.Contracts.ContactsImported>();
         builder.AddServiceDatabase<ContactsDbContext>(ResourceNames.ContactsDb);
         builder.Services.AddOptions<ContactsOptions>()
             .BindConfiguration(nameof(ContactsOptions))

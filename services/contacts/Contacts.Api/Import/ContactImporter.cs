@@ -129,7 +129,8 @@ public sealed class ContactImporter(
         var batches = Channel.CreateBounded<ImportBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         var parser = new ImportRowParser(plan, job.Settings, validator, customFields);
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var reading = Task.Run(() => ReadBatchesAsync(reader, parser, job, batches.Writer, stopReading.Token), ct);
+        var parsing = new Stopwatch();
+        var reading = Task.Run(() => ReadBatchesAsync(reader, parser, job, batches.Writer, parsing, stopReading.Token), ct);
 
         await db.Database.OpenConnectionAsync(ct);
         // The key look-ups are thousands of cheap index probes that the planner costs as huge: JIT would compile
@@ -137,16 +138,33 @@ public sealed class ContactImporter(
         await db.Database.ExecuteSqlRawAsync("SET jit = off", ct);
         var keys = new ImportKeys();
         ImportBatchWriter? writer = null;
+        // Where the writer's time goes, logged at the end: a faster import starts from knowing which side waits.
+        var waiting = new Stopwatch();
+        var writing = new Stopwatch();
+        var starting = TimeSpan.Zero;
         try
         {
+            waiting.Start();
             await foreach (var batch in batches.Reader.ReadAllAsync(ct))
             {
-                writer ??= await StartWritingAsync(db, job, lease, keys, batch, ct);
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                var updated = await writer.WriteAsync(db, batch, ct);
-                await transaction.CommitAsync(ct);
-                await Task.WhenAll(updated.Select(c => cache.StoreAsync(c.ToResponse())));
+                waiting.Stop();
+                if (writer is null)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    writer = await StartWritingAsync(db, job, lease, keys, batch, ct);
+                    starting = Stopwatch.GetElapsedTime(start);
+                }
+                writing.Start();
+                await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+                {
+                    var updated = await writer.WriteAsync(db, batch, ct);
+                    await transaction.CommitAsync(ct);
+                    await Task.WhenAll(updated.Select(c => cache.StoreAsync(c.ToResponse())));
+                }
+                writing.Stop();
+                waiting.Start();
             }
+            waiting.Stop();
         }
         catch
         {
@@ -158,6 +176,11 @@ public sealed class ContactImporter(
             await db.Database.CloseConnectionAsync();
         }
         await reading; // an unreadable file surfaces here, after the rows before it were written
+        var (find, match, store, record) = writer?.Timings ?? default;
+        logger.LogInformation("Import {ImportId} loaded in {Seconds:0.0} s: start {Start:0.0} s, writer waiting for rows {Waiting:0.0} s, writing {Writing:0.0} s " +
+            "(finding existing {Find:0.0} s, matching {Match:0.0} s, storing {Store:0.0} s, events and counters {Record:0.0} s; reader parsing {Parsing:0.0} s)",
+            job.Id, (starting + waiting.Elapsed + writing.Elapsed).TotalSeconds, starting.TotalSeconds, waiting.Elapsed.TotalSeconds, writing.Elapsed.TotalSeconds,
+            find.TotalSeconds, match.TotalSeconds, store.TotalSeconds, record.TotalSeconds, parsing.Elapsed.TotalSeconds);
     }
 
     /// <summary>Decides, on the first batch, whether this is a bulk load: then drops the secondary indexes and loads the base's keys.</summary>
@@ -193,10 +216,12 @@ public sealed class ContactImporter(
         return new ImportBatchWriter(job, validator, keys, bulk);
     }
 
-    private async Task ReadBatchesAsync(ImportFileReader reader, ImportRowParser parser, ImportJob job, ChannelWriter<ImportBatch> output, CancellationToken ct)
+    /// <param name="parsing">Runs while the reader reads and checks rows, not while it waits for the writer.</param>
+    private async Task ReadBatchesAsync(ImportFileReader reader, ImportRowParser parser, ImportJob job, ChannelWriter<ImportBatch> output, Stopwatch parsing, CancellationToken ct)
     {
         try
         {
+            parsing.Start();
             var candidates = new List<ImportCandidate>(Options.BatchSize);
             var errors = new List<ImportRowError>();
             var rowErrors = new List<(string? Column, string Reason)>();
@@ -207,6 +232,7 @@ public sealed class ContactImporter(
                 rowErrors.Clear();
                 if (parser.Parse(row, rowErrors) is { } candidate)
                 {
+                    ImportBatchWriter.Prepare(job, candidate);
                     candidates.Add(candidate);
                 }
                 else
@@ -215,10 +241,13 @@ public sealed class ContactImporter(
                 }
                 if (rows == Options.BatchSize)
                 {
+                    parsing.Stop();
                     await output.WriteAsync(new ImportBatch(candidates, errors, rows, reader.BytesRead), ct);
+                    parsing.Start();
                     (candidates, errors, rows) = (new List<ImportCandidate>(Options.BatchSize), [], 0);
                 }
             }
+            parsing.Stop();
             await output.WriteAsync(new ImportBatch(candidates, errors, rows, reader.BytesRead), ct);
         }
         finally
@@ -231,10 +260,10 @@ public sealed class ContactImporter(
     private async Task RebuildIndexesAsync(ContactsDbContext db, ImportJob job, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        await ImportIndexes.RebuildAsync(() => CloneConnection(db), job.DroppedIndexes, ct);
+        var vacuum = await ImportIndexes.RebuildAsync(() => CloneConnection(db), job.DroppedIndexes, ct);
         job.DroppedIndexes = [];
         await SaveStateAsync(db, job, ct);
-        logger.LogInformation("Import {ImportId} rebuilt the contacts indexes in {Seconds:0.0} s", job.Id, clock.Elapsed.TotalSeconds);
+        logger.LogInformation("Import {ImportId} rebuilt the contacts indexes in {Seconds:0.0} s (VACUUM ANALYZE {Vacuum:0.0} s)", job.Id, clock.Elapsed.TotalSeconds, vacuum.TotalSeconds);
     }
 
     /// <summary>A new connection like the context's. A clone keeps the password, which the connection string read back from an opened connection no longer has.</summary>

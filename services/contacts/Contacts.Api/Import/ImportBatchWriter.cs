@@ -22,13 +22,19 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
 {
     public const int ContactsPerEvent = 1_000;
 
-    private readonly IReadOnlyList<string> matchOn = job.Settings.MatchOn;
+    /// <summary>Time spent finding existing contacts, matching and building rows, storing them, and recording events and counters.</summary>
+    public (TimeSpan Find, TimeSpan Match, TimeSpan Store, TimeSpan Record) Timings => (find.Elapsed, match.Elapsed, store.Elapsed, record.Elapsed);
+
+    private readonly System.Diagnostics.Stopwatch find = new(), match = new(), store = new(), record = new();
 
     /// <summary>Writes the batch inside the caller's transaction; returns the existing contacts it updated (for the cache).</summary>
     public async Task<IReadOnlyList<Contact>> WriteAsync(ContactsDbContext db, ImportBatch batch, CancellationToken ct)
     {
         var errors = batch.Errors;
+        find.Start();
         var found = bulkLoad ? await FindKnownAsync(db, batch.Candidates, ct) : await FindExistingAsync(db, batch.Candidates, ct);
+        find.Stop();
+        match.Start();
         var touched = new Dictionary<Guid, Touched>();
         var now = DateTimeOffset.UtcNow;
         long unchanged = 0;
@@ -38,19 +44,17 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
             var target = Match(candidate, touched, found);
             if (target is null)
             {
-                if (candidate.MissingFirstName)
+                if (candidate.NewContact is not { } contact)
                 {
                     errors.Add(Error(candidate.Row, candidate.Sources.ColumnFor("firstName"), "A new contact needs a first name, and no existing contact matched this row."));
                     continue;
                 }
-                var contact = new Contact { Id = Guid.CreateVersion7(now), CreatedAt = now, UpdatedAt = now, Version = 1 };
-                contact.Write(Owned(candidate.Card), candidate.Phones);
                 touched[contact.Id] = new Touched(contact, ExpectedVersion: 0, [], candidate.Row);
                 keys.Add(contact);
                 continue;
             }
 
-            var card = ImportOverlay.Over(target.ToResponse(), Owned(candidate.Card));
+            var card = ImportOverlay.Over(target.ToResponse(), Owned(job, candidate.Card));
             var problems = validator.Validate(card, out var phones);
             if (!problems.IsEmpty)
             {
@@ -75,8 +79,15 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
             keys.Add(target);
         }
 
+        match.Stop();
+        store.Start();
         var all = touched.Values.ToList();
+        // The events are serialised on another core while the rows are copied: they describe every touched contact,
+        // which is what gets written unless one was taken or changed meanwhile; then they are made again.
+        var events = Task.Run(() => Events(all, now), ct);
         var written = await SaveAsync(db, all, ct);
+        store.Stop();
+        record.Start();
         var saved = all.Where(t => written.Contains(t.Contact.Id)).ToList();
         foreach (var t in all.Where(t => !written.Contains(t.Contact.Id)))
         {
@@ -84,23 +95,28 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
                 ? "Another contact took this row's external id during the import."
                 : "The contact was changed by someone else during the import; import the row again."));
         }
-        foreach (var chunk in saved.Chunk(ContactsPerEvent))
-        {
-            db.AddToOutbox(new ContactsImported(job.Id,
-                chunk.Select(t => new ImportedContact(t.Contact.Id, t.ExpectedVersion == 0, [.. t.Changes], t.Contact.ToSnapshot())).ToList(), now));
-        }
+        var prepared = await events;
+        db.Set<OutboxMessage>().AddRange(saved.Count == all.Count ? prepared : Events(saved, now));
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
 
         // A row counts as updated when it changed a contact, including one an earlier row of the file created.
         await RecordAsync(db, batch, errors, saved.LongCount(t => t.ExpectedVersion == 0), saved.Sum(t => (long)t.Rows), unchanged, ct);
+        record.Stop();
         return saved.Where(t => t.ExpectedVersion != 0).Select(t => t.Contact).ToList();
     }
+
+    /// <summary>The outbox rows of <see cref="ContactsImported"/> events for the contacts, <see cref="ContactsPerEvent"/> per event.</summary>
+    private List<OutboxMessage> Events(List<Touched> contacts, DateTimeOffset now) =>
+    [
+        .. contacts.Chunk(ContactsPerEvent).Select(chunk => Outbox.CreateMessage(new ContactsImported(job.Id,
+            chunk.Select(t => new ImportedContact(t.Contact.Id, t.ExpectedVersion == 0, [.. t.Changes], t.Contact.ToSnapshot())).ToList(), now))),
+    ];
 
     /// <summary>The contact a row belongs to: one already touched in this batch, one the import created earlier, or one in the base.</summary>
     private Contact? Match(ImportCandidate candidate, Dictionary<Guid, Touched> touched, Dictionary<Guid, Contact> found)
     {
-        foreach (var (kind, key) in ImportKeys.Of(candidate, matchOn))
+        foreach (var (kind, key) in candidate.Keys)
         {
             if (keys.Find(kind, key) is not { } id)
             {
@@ -129,7 +145,7 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
         var ids = new HashSet<Guid>();
         foreach (var candidate in candidates)
         {
-            foreach (var (kind, key) in ImportKeys.Of(candidate, matchOn))
+            foreach (var (kind, key) in candidate.Keys)
             {
                 if (keys.Find(kind, key) is { } id)
                 {
@@ -151,7 +167,7 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
         var phones = new List<string>();
         foreach (var candidate in candidates)
         {
-            foreach (var (kind, key) in ImportKeys.Of(candidate, matchOn))
+            foreach (var (kind, key) in candidate.Keys)
             {
                 (kind == 'x' ? externalIds : kind == 'e' ? emails : phones).Add(key);
             }
@@ -202,7 +218,25 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
         return contacts.ToDictionary(c => c.Id);
     }
 
-    private ContactCard Owned(ContactCard card) => job.RestrictedToTeam ? card with { OwnerId = job.CreatedBy, Team = job.Team } : card;
+    private static ContactCard Owned(ImportJob job, ContactCard card) => job.RestrictedToTeam ? card with { OwnerId = job.CreatedBy, Team = job.Team } : card;
+
+    /// <summary>
+    /// Works out, on the reading task, what the writer needs of a row whatever it matches: its keys, and the contact it
+    /// becomes if it matches none (most rows of an import are new people). The writer is the import's bottleneck; the
+    /// reader waited for it half the time. The contact is created, and its id drawn, when the row is read.
+    /// </summary>
+    public static void Prepare(ImportJob job, ImportCandidate candidate)
+    {
+        candidate.Keys = [.. ImportKeys.Of(candidate, job.Settings.MatchOn)];
+        if (candidate.MissingFirstName)
+        {
+            return; // it can update a contact but not create one
+        }
+        var now = DateTimeOffset.UtcNow;
+        var contact = new Contact { Id = Guid.CreateVersion7(now), CreatedAt = now, UpdatedAt = now, Version = 1 };
+        contact.Write(Owned(job, candidate.Card), candidate.Phones);
+        candidate.NewContact = contact;
+    }
 
     private static async Task<HashSet<Guid>> SaveAsync(ContactsDbContext db, List<Touched> touched, CancellationToken ct)
     {

@@ -37,17 +37,20 @@ public static class ImportIndexes
 
     /// <summary>Builds the indexes two at a time (one per core here), each with a generous maintenance_work_mem.</summary>
     /// <param name="connect">Opens another connection like the service's (each worker builds on its own).</param>
-    public static async Task RebuildAsync(Func<NpgsqlConnection> connect, IReadOnlyList<string> definitions, CancellationToken ct)
+    /// <returns>How long the VACUUM before the builds took.</returns>
+    public static async Task<TimeSpan> RebuildAsync(Func<NpgsqlConnection> connect, IReadOnlyList<string> definitions, CancellationToken ct)
     {
         // VACUUM marks the new pages all-visible, which the index-only name searches need. Run before the builds, it
         // has only the primary key and the external-id index to clean up; after them, it also read every GIN index
         // through (GIN's clean-up scans the whole index). The index builds leave the heap, and so the marks, as they are.
+        var vacuumStart = System.Diagnostics.Stopwatch.GetTimestamp();
         await using (var vacuum = connect())
         {
             await vacuum.OpenAsync(ct);
             await using var analyze = new NpgsqlCommand("VACUUM ANALYZE contacts", vacuum) { CommandTimeout = 0 };
             await analyze.ExecuteNonQueryAsync(ct);
         }
+        var vacuumTime = System.Diagnostics.Stopwatch.GetElapsedTime(vacuumStart);
         var pending = new Queue<string>(definitions.OrderByDescending(d => d.Contains("USING gin", StringComparison.Ordinal)));
         async Task Worker()
         {
@@ -73,6 +76,7 @@ public static class ImportIndexes
             }
         }
         await Task.WhenAll(Worker(), Worker());
+        return vacuumTime;
     }
 
     private static string NameOf(string definition) => definition.Split(' ')[2];

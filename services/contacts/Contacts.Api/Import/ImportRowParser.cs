@@ -21,6 +21,12 @@ public sealed class ImportCandidate
 
     /// <summary>Which column each value came from, to name it in the error report.</summary>
     public required ImportSources Sources { get; init; }
+
+    /// <summary>The row's match keys in match order (see <see cref="ImportKeys.Of"/>), set by <see cref="ImportBatchWriter.Prepare"/>.</summary>
+    public (char Kind, string Key)[] Keys { get; set; } = [];
+
+    /// <summary>The contact the row becomes if it matches none, set by <see cref="ImportBatchWriter.Prepare"/>; null when it cannot create one.</summary>
+    public Model.Contact? NewContact { get; set; }
 }
 
 /// <summary>The columns behind a candidate's values, by card field.</summary>
@@ -178,9 +184,12 @@ public sealed class ImportRowParser(ImportColumnPlan plan, ImportSettings settin
 
         var missingFirstName = card.FirstName is null;
         var problems = validator.Validate(missingFirstName ? card with { FirstName = "-" } : card, out var normalizedPhones);
-        foreach (var (key, reasons) in problems.ToDictionary())
+        if (!problems.IsEmpty)
         {
-            errors.AddRange(reasons.Select(reason => (sources.ColumnFor(key), reason)));
+            foreach (var (key, reasons) in problems.ToDictionary())
+            {
+                errors.AddRange(reasons.Select(reason => (sources.ColumnFor(key), reason)));
+            }
         }
         if (errors.Count > 0)
         {
@@ -238,10 +247,21 @@ public sealed class ImportRowParser(ImportColumnPlan plan, ImportSettings settin
         return null;
     }
 
+    private static readonly string[] DemographicsFields = [ImportFields.Occupation, ImportFields.IncomeBand, ImportFields.Education, ImportFields.MaritalStatus, ImportFields.Children];
+    private static readonly string[] AddressFields = [ImportFields.AddressLine1, ImportFields.AddressLine2, ImportFields.City, ImportFields.Region, ImportFields.PostalCode, ImportFields.Country];
+
+    private static bool AnyOf(Dictionary<string, string> values, string[] fields)
+    {
+        foreach (var field in fields)
+        {
+            if (values.ContainsKey(field)) return true;
+        }
+        return false;
+    }
+
     private static DemographicsDto? Demographics(Dictionary<string, string> values, ImportSources sources, List<(string?, string)> errors)
     {
-        string[] fields = [ImportFields.Occupation, ImportFields.IncomeBand, ImportFields.Education, ImportFields.MaritalStatus, ImportFields.Children];
-        if (!fields.Any(values.ContainsKey))
+        if (!AnyOf(values, DemographicsFields))
         {
             return null;
         }
@@ -257,8 +277,7 @@ public sealed class ImportRowParser(ImportColumnPlan plan, ImportSettings settin
 
     private static List<AddressDto>? Address(Dictionary<string, string> values)
     {
-        string[] fields = [ImportFields.AddressLine1, ImportFields.AddressLine2, ImportFields.City, ImportFields.Region, ImportFields.PostalCode, ImportFields.Country];
-        return fields.Any(values.ContainsKey)
+        return AnyOf(values, AddressFields)
             ? [new AddressDto("postal", values.GetValueOrDefault(ImportFields.AddressLine1), values.GetValueOrDefault(ImportFields.AddressLine2),
                 values.GetValueOrDefault(ImportFields.City), values.GetValueOrDefault(ImportFields.Region), values.GetValueOrDefault(ImportFields.PostalCode),
                 values.GetValueOrDefault(ImportFields.Country))]

@@ -64,13 +64,13 @@ public static class ContactCardMapper
         c.ImportantDates = card.ImportantDates?.Select(i => new ImportantDate { Label = i.Label!.Trim(), Date = i.Date!.Value, Note = Clean(i.Note) }).ToList() ?? [];
         c.Source = card.Source is { } s ? new ContactSource { Channel = Clean(s.Channel), Campaign = Clean(s.Campaign), ReferredBy = s.ReferredBy } : new ContactSource();
         c.Emails = Distinct(card.Emails);
-        c.Phones = normalizedPhones.Distinct().ToList();
+        c.Phones = normalizedPhones.Count == 1 ? [normalizedPhones[0]] : normalizedPhones.Distinct().ToList();
         c.Messengers = card.Messengers?.Select(m => new MessengerHandle { Kind = m.Kind!, Handle = m.Handle!.Trim() }).ToList() ?? [];
-        c.Addresses = card.Addresses?.Select(a => new PostalAddress
+        c.Addresses = card.Addresses?.ConvertAll(a => new PostalAddress
         {
             Kind = a.Kind ?? "postal", Line1 = Clean(a.Line1), Line2 = Clean(a.Line2), City = Clean(a.City), Region = Clean(a.Region),
             PostalCode = Clean(a.PostalCode), Country = a.Country?.ToUpperInvariant(),
-        }).ToList() ?? [];
+        }) ?? [];
         c.PreferredChannel = card.PreferredChannel;
         c.CallWindow = FromDto(card.CallWindow);
         c.CompanyId = card.CompanyId;
@@ -103,8 +103,13 @@ public static class ContactCardMapper
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static List<string> Distinct(List<string>? values) =>
-        values?.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList() ?? [];
+    /// <remarks>One value or none is the usual case (an import writes a million cards): no query is built for it.</remarks>
+    private static List<string> Distinct(List<string>? values) => values switch
+    {
+        null or [] => [],
+        [var one] => string.IsNullOrWhiteSpace(one) ? [] : [one.Trim()],
+        _ => values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
+    };
 }
 
 /// <summary>The lower-case keys name and e-mail searches use.</summary>
@@ -112,12 +117,16 @@ public static class ContactSearchKeys
 {
     public static void Refresh(Contact c)
     {
-        c.SearchName = string.Join(' ', new[] { c.FirstName, c.MiddleName, c.LastName }.Where(n => !string.IsNullOrEmpty(n))).ToLowerInvariant();
-        c.EmailKeys = c.Emails.Select(e => e.ToLowerInvariant()).ToList();
+        c.SearchName = JoinNonEmpty(JoinNonEmpty(c.FirstName, c.MiddleName), c.LastName).ToLowerInvariant();
+        c.EmailKeys = c.Emails.ConvertAll(e => e.ToLowerInvariant());
         c.FirstNameKey = c.FirstName?.ToLowerInvariant();
         c.MiddleNameKey = c.MiddleName?.ToLowerInvariant();
         c.LastNameKey = c.LastName?.ToLowerInvariant();
     }
+
+    /// <summary>The two names with a space between, or the one that is not empty (a join without a query per card).</summary>
+    private static string JoinNonEmpty(string? first, string? second) =>
+        string.IsNullOrEmpty(first) ? second ?? "" : string.IsNullOrEmpty(second) ? first : string.Concat(first, " ", second);
 }
 
 /// <summary>Which card fields differ between two versions: what ContactUpdated reports.</summary>

@@ -27,6 +27,9 @@ public static class Extensions
             bus.AddConsumer<InteractionDeletedConsumer>();
             bus.AddConsumer<ErasureRequestedConsumer>();
         });
+        // One of each per contact an import or a rebuild touches, written by SQL: published as stored (ADR 27).
+        builder.PublishStoredJson<CustomerBase.Segmentation.Contracts.LifecycleStageChanged>();
+        builder.PublishStoredJson<CustomerBase.Segmentation.Contracts.SegmentMembershipChanged>();
         builder.AddServiceDatabase<SegmentationDbContext>(ResourceNames.SegmentationDb);
         builder.AddRedis();
         builder.Services.AddGrpc();

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using CustomerBase.Contacts.Contracts;
 using Npgsql;
@@ -31,27 +34,59 @@ public static class ContactProfileWriter
             updated_at = now()
         """;
 
-    public static Task ApplyContactsAsync(this SegmentationDbContext db, IReadOnlyCollection<ContactAttributes> contacts, CancellationToken ct)
+    public static Task ApplyContactsAsync(this SegmentationDbContext db, IReadOnlyCollection<ContactAttributes> contacts, CancellationToken ct) =>
+        db.ExecuteAsync(UpsertSql, [new NpgsqlParameter("batch", NpgsqlDbType.Jsonb) { Value = BatchJson(contacts) }], ct);
+
+    /// <summary>
+    /// The batch as the JSON array <c>jsonb_to_recordset</c> reads, written field by field: a dictionary per contact
+    /// serialised as objects cost an import's consumer more than the upsert it feeds.
+    /// </summary>
+    private static string BatchJson(IReadOnlyCollection<ContactAttributes> contacts)
     {
-        var batch = contacts.Select(c => new Dictionary<string, object?>
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, contacts.Count * 320));
+        using (var json = new Utf8JsonWriter(buffer))
         {
-            ["id"] = c.ContactId,
-            ["first_name"] = c.Snapshot.FirstName,
-            ["last_name"] = c.Snapshot.LastName,
-            ["gender"] = c.Snapshot.Gender,
-            ["birth_date"] = c.Snapshot.BirthDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            ["city"] = c.Snapshot.City,
-            ["time_zone"] = c.Snapshot.TimeZone,
-            ["preferred_channel"] = c.Snapshot.PreferredChannel,
-            ["language"] = c.Snapshot.Language,
-            ["tags"] = c.Snapshot.Tags ?? [],
-            ["owner_id"] = c.Snapshot.OwnerId,
-            ["team"] = c.Snapshot.Team,
-            ["custom_fields"] = c.Snapshot.CustomFields ?? new Dictionary<string, JsonElement>(),
-            ["attributes_at"] = c.At.ToUniversalTime(),
-            ["created_at"] = c.CreatedAt?.ToUniversalTime(),
-        }).ToList();
-        return db.ExecuteAsync(UpsertSql, [new NpgsqlParameter("batch", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(batch) }], ct);
+            json.WriteStartArray();
+            foreach (var c in contacts)
+            {
+                var s = c.Snapshot;
+                json.WriteStartObject();
+                json.WriteString("id", c.ContactId);
+                Text(json, "first_name", s.FirstName);
+                Text(json, "last_name", s.LastName);
+                Text(json, "gender", s.Gender);
+                Text(json, "birth_date", s.BirthDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                Text(json, "city", s.City);
+                Text(json, "time_zone", s.TimeZone);
+                Text(json, "preferred_channel", s.PreferredChannel);
+                Text(json, "language", s.Language);
+                json.WriteStartArray("tags");
+                foreach (var tag in s.Tags ?? [])
+                {
+                    json.WriteStringValue(tag);
+                }
+                json.WriteEndArray();
+                Text(json, "owner_id", s.OwnerId);
+                Text(json, "team", s.Team);
+                json.WriteStartObject("custom_fields");
+                foreach (var (key, value) in s.CustomFields ?? new Dictionary<string, JsonElement>())
+                {
+                    json.WritePropertyName(key);
+                    value.WriteTo(json);
+                }
+                json.WriteEndObject();
+                json.WriteString("attributes_at", c.At.ToUniversalTime());
+                if (c.CreatedAt is { } created) json.WriteString("created_at", created.ToUniversalTime()); else json.WriteNull("created_at");
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void Text(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null) json.WriteNull(name); else json.WriteString(name, value);
     }
 
     /// <summary>Deleted (or merged-away) contacts leave the read model with their orders; their memberships are returned by <see cref="Segments.SegmentEvaluator.RemoveContactsAsync"/>.</summary>

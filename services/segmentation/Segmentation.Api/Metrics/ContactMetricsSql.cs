@@ -80,16 +80,22 @@ public static class ContactMetricsSql
             [.. Parameters(options, now), .. scope.Fresh()],
             r => new StageChange(r.GetGuid(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2)), ct);
 
-    /// <summary>Recomputes many contacts' metrics and writes their <see cref="LifecycleStageChanged"/> events straight into the outbox; returns how many changed stage.</summary>
-    public static async Task<long> RecomputeWithOutboxAsync(SegmentationDbContext db, ContactScope scope, MetricsOptions options, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Recomputes contacts' metrics and writes their <see cref="LifecycleStageChanged"/> events straight into the outbox
+    /// (the caller wakes the dispatcher after commit); returns how many changed stage.
+    /// </summary>
+    /// <param name="traceParent">The trace the events continue (the consumer's), if any.</param>
+    public static async Task<long> RecomputeWithOutboxAsync(SegmentationDbContext db, ContactScope scope, MetricsOptions options, DateTimeOffset now, CancellationToken ct,
+        string? traceParent = null)
     {
         var sql = ComputeSql.Replace("@@scope", scope.For("p"), StringComparison.Ordinal) + ", events AS (" +
             BulkOutbox.InsertFrom("@type", """
                 SELECT jsonb_build_object('contactId', contact_id, 'previousStage', previous, 'stage', stage, 'at', @now) AS body
                 FROM changed WHERE previous IS DISTINCT FROM stage
-                """) + " RETURNING 1) SELECT count(*) FROM events";
+                """, "@trace_parent") + " RETURNING 1) SELECT count(*) FROM events";
         var rows = await db.QueryAsync(sql,
-            [.. Parameters(options, now), .. scope.Fresh(), new NpgsqlParameter("type", BulkOutbox.TypeName<LifecycleStageChanged>())],
+            [.. Parameters(options, now), .. scope.Fresh(), new NpgsqlParameter("type", BulkOutbox.TypeName<LifecycleStageChanged>()),
+             new NpgsqlParameter("trace_parent", NpgsqlDbType.Text) { Value = (object?)traceParent ?? DBNull.Value }],
             r => r.GetInt64(0), ct);
         return rows[0];
     }
