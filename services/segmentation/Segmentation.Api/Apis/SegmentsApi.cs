@@ -11,6 +11,7 @@ using CustomerBase.ServiceDefaults;
 using CustomerBase.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CustomerBase.Segmentation.Apis;
@@ -151,7 +152,7 @@ public static class SegmentsApi
 
     public static async Task<Results<Ok<PreviewResponse>, ValidationProblem>> PreviewRule(
         PreviewRequest request, ClaimsPrincipal user, SegmentationDbContext db, SegmentCounts counts, PersonalDataAccessLog<SegmentationDbContext> access,
-        TimeProvider clock, CancellationToken ct)
+        IOptions<PreviewOptions> options, TimeProvider clock, CancellationToken ct)
     {
         if (request.Rule is not { ValueKind: JsonValueKind.String or JsonValueKind.Object } ruleJson)
         {
@@ -182,14 +183,16 @@ public static class SegmentsApi
         // Cached by the rule's JSON form, who asks (their visible contacts) and the minute (relative dates move).
         var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
             $"{RuleJson.Write(rule).ToJsonString()}|{TeamScope.Key(user)}|{now:yyyyMMddHHmm}")));
+        // Without parallel workers by default (ADR 0025): a scan people repeat as they type is steadier and, on few cores, faster alone.
+        var workers = options.Value.ParallelWorkers;
         var count = await counts.PreviewAsync(key, async () =>
-            (await db.QueryAsync($"SELECT count(*) FROM contact_profiles p WHERE {where}", Parameters(), r => r.GetInt64(0), ct))[0]);
+            (await db.QueryWithParallelWorkersAsync(workers, $"SELECT count(*) FROM contact_profiles p WHERE {where}", Parameters(), r => r.GetInt64(0), ct))[0]);
 
         // A sample names people: only for those who may read contacts (an analyst sees the count alone).
         List<ContactSample>? sample = null;
         if (sampleSize > 0 && user.HasPermission(Permissions.ContactsRead))
         {
-            sample = await db.QueryAsync(
+            sample = await db.QueryWithParallelWorkersAsync(workers,
                 $"SELECT contact_id, first_name, last_name, lifecycle_stage, order_count, total_spent FROM contact_profiles p WHERE {where} ORDER BY contact_id LIMIT {sampleSize}",
                 Parameters(), r => new ContactSample(r.GetGuid(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2),
                     r.IsDBNull(3) ? null : r.GetString(3), r.GetInt32(4), r.GetDecimal(5)), ct);

@@ -36,6 +36,7 @@ public static class Extensions
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.Services.AddOptions<MetricsOptions>().BindConfiguration("Metrics").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<PreviewOptions>().BindConfiguration("Preview").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<SegmentCounts>();
         builder.Services.AddScoped<SegmentEvaluator>();
         builder.Services.AddScoped<ContactChangeProcessor>();

@@ -31,6 +31,20 @@ public static class SqlCommands
         }
     }
 
+    /// <summary>
+    /// A read in its own transaction with at most <paramref name="parallelWorkers"/> PostgreSQL parallel workers: the
+    /// setting is <c>SET LOCAL</c>, so it ends with the transaction and the pooled connection keeps the server's own.
+    /// </summary>
+    public static async Task<List<T>> QueryWithParallelWorkersAsync<T>(this DbContext db, int parallelWorkers, string sql, IEnumerable<NpgsqlParameter> parameters,
+        Func<NpgsqlDataReader, T> read, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.ExecuteAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SET LOCAL max_parallel_workers_per_gather = {parallelWorkers}"), [], ct);
+        var rows = await db.QueryAsync(sql, parameters, read, ct);
+        await transaction.CommitAsync(ct);
+        return rows;
+    }
+
     public static async Task<int> ExecuteAsync(this DbContext db, string sql, IEnumerable<NpgsqlParameter> parameters, CancellationToken ct)
     {
         var opened = await OpenAsync(db, ct);
