@@ -56,8 +56,8 @@ public sealed class CampaignsDbContext(DbContextOptions<CampaignsDbContext> opti
             message.Property(m => m.OutcomeDetail).HasMaxLength(CampaignMessage.OutcomeDetailLength);
             // Exactly one message per recipient per occurrence, whatever retries or restarts happen.
             message.HasIndex(m => new { m.CampaignId, m.Occurrence, m.ContactId }).IsUnique();
-            // The release loop's question: what is due now.
-            message.HasIndex(m => m.NotBefore).HasFilter("status = 'pending'").HasDatabaseName("ix_campaign_messages_due");
+            // The release loop's question, per running campaign: what is due now, in order (so a LIMIT stops the scan).
+            message.HasIndex(m => new { m.CampaignId, m.NotBefore }).HasFilter("status = 'pending'").HasDatabaseName("ix_campaign_messages_due");
             // Back-pressure: how many are handed to tooling and not answered yet, per channel.
             message.HasIndex(m => m.Channel).HasFilter("status = 'released'").HasDatabaseName("ix_campaign_messages_in_flight");
             message.HasIndex(m => m.ContactId);

@@ -244,7 +244,7 @@ namespace CustomerBase.Campaigns.Infrastructure.Migrations
                     b.HasIndex("ContactId")
                         .HasDatabaseName("ix_campaign_messages_contact_id");
 
-                    b.HasIndex("NotBefore")
+                    b.HasIndex("CampaignId", "NotBefore")
                         .HasDatabaseName("ix_campaign_messages_due")
                         .HasFilter("status = 'pending'");
 
