@@ -67,10 +67,15 @@ public static class PurchaseStatsRefresher
     public static async Task RefreshAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<Guid> contactIds, CancellationToken ct)
     {
         var ids = contactIds.Distinct().ToArray();
-        foreach (var sql in new[] { LockSql, RefreshSql })
+        // Thousands of contacts read their orders with one sequential scan: a sort in memory instead of on disk, and no
+        // JIT compilation (its optimisation cost more than it saved; measured over 1,800,000 orders).
+        foreach (var sql in new[] { "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off", LockSql, RefreshSql })
         {
             await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 600 };
-            command.Parameters.AddWithValue("ids", ids);
+            if (sql.Contains("@ids", StringComparison.Ordinal))
+            {
+                command.Parameters.AddWithValue("ids", ids);
+            }
             await command.ExecuteNonQueryAsync(ct);
         }
     }

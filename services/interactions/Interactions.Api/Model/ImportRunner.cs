@@ -108,7 +108,8 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
     /// </summary>
     private static async Task RefreshStatisticsAsync(NpgsqlConnection connection, HashSet<Guid> contacts, CancellationToken ct)
     {
-        foreach (var chunk in contacts.Chunk(5000))
+        // Each chunk reads the whole interactions table once (thousands of contacts' orders lie on every page): few, large chunks.
+        foreach (var chunk in contacts.Chunk(20_000))
         {
             await using var transaction = await connection.BeginTransactionAsync(ct);
             await PurchaseStatsRefresher.RefreshAsync(connection, transaction, chunk, ct);
