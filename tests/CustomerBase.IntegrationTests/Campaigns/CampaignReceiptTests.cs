@@ -12,15 +12,8 @@ public sealed class CampaignReceiptTests(SystemFixture fixture)
     {
         using var campaigns = new CampaignsTestClient(fixture);
         using var consent = new ConsentTestClient(fixture);
-        var contacts = await campaigns.CreateContactsAsync(3, consents: _ => true);
-        await campaigns.WaitUntilSegmentationKnowsAsync(contacts.Select(c => c.Id).ToList());
-        var campaign = await campaigns.CreateCampaignAsync(CampaignsTestClient.EmailCampaign(contacts.Select(c => c.Id)));
-        await campaigns.PostAsync(campaign, "launch");
-        await campaigns.WaitForStatisticsAsync(campaign, s => s.GetProperty("sent").GetInt32() == 3, "all three sent");
-        var messages = await campaigns.MessagesAsync(campaign);
-        var opened = messages.Single(m => m.GetProperty("contactId").GetGuid() == contacts[0].Id).GetProperty("id").GetGuid();
-        var leaving = messages.Single(m => m.GetProperty("contactId").GetGuid() == contacts[1].Id).GetProperty("id").GetGuid();
-        var bouncing = messages.Single(m => m.GetProperty("contactId").GetGuid() == contacts[2].Id).GetProperty("id").GetGuid();
+        var (contacts, campaign, messageIds) = await SentCampaignAsync(campaigns, 3);
+        var (opened, leaving, bouncing) = (messageIds[0], messageIds[1], messageIds[2]);
 
         var now = DateTimeOffset.UtcNow;
         await campaigns.PublishAsync(
@@ -47,14 +40,8 @@ public sealed class CampaignReceiptTests(SystemFixture fixture)
     {
         using var campaigns = new CampaignsTestClient(fixture);
         using var consent = new ConsentTestClient(fixture);
-        var contacts = await campaigns.CreateContactsAsync(2, consents: _ => true);
-        await campaigns.WaitUntilSegmentationKnowsAsync(contacts.Select(c => c.Id).ToList());
-        var campaign = await campaigns.CreateCampaignAsync(CampaignsTestClient.EmailCampaign(contacts.Select(c => c.Id)));
-        await campaigns.PostAsync(campaign, "launch");
-        await campaigns.WaitForStatisticsAsync(campaign, s => s.GetProperty("sent").GetInt32() == 2, "both sent");
-        var messages = await campaigns.MessagesAsync(campaign);
-        var clicking = messages.Single(m => m.GetProperty("contactId").GetGuid() == contacts[0].Id).GetProperty("id").GetGuid();
-        var leaving = messages.Single(m => m.GetProperty("contactId").GetGuid() == contacts[1].Id).GetProperty("id").GetGuid();
+        var (contacts, campaign, messageIds) = await SentCampaignAsync(campaigns, 2);
+        var (clicking, leaving) = (messageIds[0], messageIds[1]);
 
         var now = DateTimeOffset.UtcNow;
         await campaigns.PublishAsync(new DeliveryReceiptBatch(
@@ -72,5 +59,18 @@ public sealed class CampaignReceiptTests(SystemFixture fixture)
         Assert.Equal("unsubscribed", (await campaigns.MessagesAsync(campaign, contacts[1].Id)).Single().GetProperty("status").GetString());
         Assert.Equal(ConsentReason.Withdrawn, await consent.ReasonAsync(contacts[1].Id, "marketing", "email"));
         Assert.Equal(ConsentReason.Granted, await consent.ReasonAsync(contacts[0].Id, "marketing", "email"));
+    }
+
+    /// <summary>An e-mail campaign to new consenting contacts, launched and sent to all; each contact's message id, in the contacts' order.</summary>
+    private static async Task<(List<(Guid Id, string Email)> Contacts, Guid Campaign, List<Guid> MessageIds)> SentCampaignAsync(CampaignsTestClient campaigns, int count)
+    {
+        var contacts = await campaigns.CreateContactsAsync(count, consents: _ => true);
+        await campaigns.WaitUntilSegmentationKnowsAsync(contacts.Select(c => c.Id).ToList());
+        var campaign = await campaigns.CreateCampaignAsync(CampaignsTestClient.EmailCampaign(contacts.Select(c => c.Id)));
+        await campaigns.PostAsync(campaign, "launch");
+        await campaigns.WaitForStatisticsAsync(campaign, s => s.GetProperty("sent").GetInt32() == count, "all sent");
+        var messages = await campaigns.MessagesAsync(campaign);
+        return (contacts, campaign,
+            contacts.Select(c => messages.Single(m => m.GetProperty("contactId").GetGuid() == c.Id).GetProperty("id").GetGuid()).ToList());
     }
 }
