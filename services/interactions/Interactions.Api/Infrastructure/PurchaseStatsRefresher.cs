@@ -69,13 +69,14 @@ public static class PurchaseStatsRefresher
         var ids = contactIds.Distinct().ToArray();
         // Thousands of contacts read their orders with one sequential scan: a sort in memory instead of on disk, and no
         // JIT compilation (its optimisation cost more than it saved; measured over 1,800,000 orders).
-        foreach (var sql in new[] { "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off", LockSql, RefreshSql })
+        await using (var settings = new NpgsqlCommand("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off", connection, transaction))
+        {
+            await settings.ExecuteNonQueryAsync(ct);
+        }
+        foreach (var sql in new[] { LockSql, RefreshSql })
         {
             await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 600 };
-            if (sql.Contains("@ids", StringComparison.Ordinal))
-            {
-                command.Parameters.AddWithValue("ids", ids);
-            }
+            command.Parameters.AddWithValue("ids", ids);
             await command.ExecuteNonQueryAsync(ct);
         }
     }
