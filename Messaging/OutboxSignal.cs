@@ -34,7 +34,7 @@ public sealed class OutboxSignal
             Notify();
             return;
         }
-        _pending.AddOrUpdate(context, this);
+        Remember(context);
     }
 
     internal void Remember(DbContext context) => _pending.AddOrUpdate(context, this);
