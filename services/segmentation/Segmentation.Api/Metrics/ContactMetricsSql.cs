@@ -73,7 +73,10 @@ public static class ContactMetricsSql
         )
         """;
 
-    /// <summary>Recomputes the metrics of contacts an event touched and returns the stage changes, for the caller's outbox.</summary>
+    /// <summary>
+    /// Recomputes contacts' metrics and returns the stage changes, writing no events. The services write them with
+    /// <see cref="RecomputeWithOutboxAsync"/>; this form lets the metrics tests check each change against hand-computed values.
+    /// </summary>
     public static Task<List<StageChange>> RecomputeAsync(SegmentationDbContext db, ContactScope scope, MetricsOptions options, DateTimeOffset now, CancellationToken ct) =>
         db.QueryAsync(ComputeSql.Replace("@@scope", scope.For("p"), StringComparison.Ordinal) +
                       "SELECT contact_id, previous, stage FROM changed WHERE previous IS DISTINCT FROM stage",
