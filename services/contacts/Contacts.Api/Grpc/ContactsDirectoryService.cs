@@ -22,7 +22,12 @@ public sealed class ContactsDirectoryService(ContactsDbContext db) : ContactsDir
         var ids = GrpcArguments.ParseIds(request.Ids, "ids", MaxBatch);
 
         var user = context.GetHttpContext().User;
-        var found = await db.Contacts.AsNoTracking().VisibleTo(user).Where(c => ids.Contains(c.Id)).ToListAsync(context.CancellationToken);
+        // Only the columns a directory entry carries: a launch asks for every recipient's card, and reading whole
+        // contacts decoded each one's demographics, addresses, dates and custom fields (JSON) only to drop them.
+        var found = await db.Contacts.AsNoTracking().VisibleTo(user).Where(c => ids.Contains(c.Id))
+            .Select(c => new DirectoryRow(c.Id, c.FirstName, c.MiddleName, c.LastName, c.PreferredChannel, c.TimeZone, c.BirthDate, c.Language,
+                c.Emails, c.Phones, c.Tags, c.Messengers, c.CallWindow))
+            .ToListAsync(context.CancellationToken);
 
         var reply = new GetContactsReply();
         reply.Contacts.AddRange(found.Select(ToMessage));
@@ -31,7 +36,11 @@ public sealed class ContactsDirectoryService(ContactsDbContext db) : ContactsDir
         return reply;
     }
 
-    private static DirectoryContact ToMessage(Contact c)
+    private sealed record DirectoryRow(Guid Id, string? FirstName, string? MiddleName, string? LastName, string? PreferredChannel,
+        string? TimeZone, DateOnly? BirthDate, string? Language, List<string> Emails, List<string> Phones, List<string> Tags,
+        List<MessengerHandle> Messengers, Model.CallWindow? CallWindow);
+
+    private static DirectoryContact ToMessage(DirectoryRow c)
     {
         var message = new DirectoryContact
         {
