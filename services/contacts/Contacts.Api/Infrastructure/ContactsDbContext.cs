@@ -134,5 +134,9 @@ public sealed class ContactsDbContext(DbContextOptions<ContactsDbContext> option
             error.HasIndex(e => new { e.ImportId, e.Row });
         });
         modelBuilder.AddOutboxAndInbox();
+        // An import's ContactsImported events are ~310 KB of JSON each, a thousand per million rows, and PostgreSQL
+        // compresses every one on insert: with its default (pglz) that was a sixth of the import writer's database
+        // time. lz4 is much cheaper to compress and to decompress for the dispatcher (ADR 30).
+        modelBuilder.Entity<OutboxMessage>().Property(m => m.Body).UseCompressionMethod("lz4");
     }
 }
