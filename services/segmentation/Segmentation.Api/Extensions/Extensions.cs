@@ -42,6 +42,8 @@ public static class Extensions
         builder.Services.AddScoped<ContactChangeProcessor>();
         builder.Services.AddSingleton<ReadModelRecomputer>();
         builder.Services.AddHostedService<MetricsRefreshScheduler>();
+        builder.Services.AddSingleton<PendingStatisticsRefresher>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<PendingStatisticsRefresher>());
         builder.Services.AddSingleton<RebuildRunner>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RebuildRunner>());
         return builder;

@@ -92,6 +92,7 @@ public static class ContactProfileWriter
     /// <summary>Deleted (or merged-away) contacts leave the read model with their orders; their memberships are returned by <see cref="Segments.SegmentEvaluator.RemoveContactsAsync"/>.</summary>
     public static Task DeleteContactsAsync(this SegmentationDbContext db, Guid[] contactIds, CancellationToken ct) => db.ExecuteAsync("""
         DELETE FROM orders WHERE contact_id = ANY(@ids);
+        DELETE FROM pending_statistics WHERE contact_id = ANY(@ids);
         DELETE FROM contact_profiles WHERE contact_id = ANY(@ids);
         """, [new NpgsqlParameter("ids", contactIds)], ct);
 

@@ -12,6 +12,7 @@ public sealed class SegmentationDbContext(DbContextOptions<SegmentationDbContext
     public DbSet<SegmentMember> SegmentMembers => Set<SegmentMember>();
     public DbSet<RebuildJob> RebuildJobs => Set<RebuildJob>();
     public DbSet<RfmBoundaries> RfmBoundaries => Set<RfmBoundaries>();
+    public DbSet<PendingStatistics> PendingStatistics => Set<PendingStatistics>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -84,6 +85,12 @@ public sealed class SegmentationDbContext(DbContextOptions<SegmentationDbContext
         {
             rfm.HasKey(r => r.Id);
             rfm.Property(r => r.Id).ValueGeneratedNever();
+        });
+        modelBuilder.Entity<PendingStatistics>(pending =>
+        {
+            pending.ToTable("pending_statistics");
+            pending.HasKey(p => p.ContactId);
+            pending.Property(p => p.ContactId).ValueGeneratedNever();
         });
         modelBuilder.AddOutboxAndInbox();
     }

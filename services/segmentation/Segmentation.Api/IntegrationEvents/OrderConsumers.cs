@@ -1,6 +1,7 @@
 using CustomerBase.Interactions.Contracts;
 using CustomerBase.Messaging;
 using CustomerBase.Segmentation.Infrastructure;
+using CustomerBase.Segmentation.Metrics;
 using CustomerBase.Segmentation.Segments;
 using MassTransit;
 
@@ -32,17 +33,21 @@ public sealed class OrderStatusChangedConsumer(SegmentationDbContext db, Contact
     }
 }
 
-/// <summary>A batch of imported past orders (up to 500), kept and applied as <see cref="OrderPlacedConsumer"/> does one.</summary>
-public sealed class OrdersImportedConsumer(SegmentationDbContext db, ContactChangeProcessor processor, ILogger<OrdersImportedConsumer> logger)
+/// <summary>
+/// A batch of imported past orders (up to 500), kept at once ("also bought" counts them) and counted in their contacts'
+/// statistics, metrics and segments by the next round of <see cref="PendingStatisticsRefresher"/> (ADR 0029).
+/// </summary>
+public sealed class OrdersImportedConsumer(SegmentationDbContext db, ContactChangeProcessor processor, PendingStatisticsRefresher pending, ILogger<OrdersImportedConsumer> logger)
     : InboxConsumer<SegmentationDbContext, OrdersImported>(db, logger)
 {
     protected override async Task HandleAsync(OrdersImported message, ConsumeContext<OrdersImported> context)
     {
         var ct = context.CancellationToken;
+        pending.NoteArrival();
         var ids = message.Orders.Select(o => o.ContactId).Distinct().ToList();
         await processor.LockAsync(ids, ct);
         await Db.ApplyOrdersPlacedAsync(message.Orders, ct);
-        await processor.RefreshAsync(ids, ordersChanged: true, ct);
+        await PendingStatisticsRefresher.DeferAsync(Db, ids, ct);
     }
 }
 

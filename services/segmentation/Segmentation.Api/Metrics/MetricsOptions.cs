@@ -37,6 +37,16 @@ public sealed class MetricsOptions
 
     /// <summary>How often every contact's metrics (time moves stages, RFM recency, churn) and every dynamic segment are recomputed.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Imported orders are counted in their contacts' statistics (<see cref="PendingStatisticsRefresher"/>) once no
+    /// <c>OrdersImported</c> has arrived for this long: each count reads the orders table about once, so during an
+    /// import it waits for the import to pause rather than run again and again.
+    /// </summary>
+    public TimeSpan PendingStatisticsQuietPeriod { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>… but a long import has them counted at least this often.</summary>
+    public TimeSpan PendingStatisticsMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>The named RFM groups, from the recency and frequency scores (docs/segmentation.md has the grid).</summary>

@@ -335,6 +335,22 @@ namespace CustomerBase.Segmentation.Infrastructure.Migrations
                     b.ToTable("orders", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerBase.Segmentation.Model.PendingStatistics", b =>
+                {
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.Property<DateTimeOffset>("Since")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("since");
+
+                    b.HasKey("ContactId")
+                        .HasName("pk_pending_statistics");
+
+                    b.ToTable("pending_statistics", (string)null);
+                });
+
             modelBuilder.Entity("CustomerBase.Segmentation.Model.RebuildJob", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1,0 +1,12 @@
+namespace CustomerBase.Segmentation.Model;
+
+/// <summary>
+/// A contact with imported orders stored but not yet counted in its statistics, metrics and segments: the
+/// <see cref="Metrics.PendingStatisticsRefresher"/> recomputes it a few seconds later, once however many messages
+/// brought its orders.
+/// </summary>
+public sealed class PendingStatistics
+{
+    public Guid ContactId { get; init; }
+    public DateTimeOffset Since { get; init; }
+}
