@@ -54,7 +54,8 @@ public sealed class PendingStatisticsRefresher(IServiceScopeFactory scopes, IOpt
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogWarning(ex, "Counting imported orders failed; the contacts stay pending for the next round");
+                // The type only: a database error can quote the values of the row it failed on.
+                logger.LogWarning("Counting imported orders failed ({ExceptionType}); the contacts stay pending for the next round", ex.GetType().Name);
             }
             lastRound = clock.GetUtcNow();
         }
