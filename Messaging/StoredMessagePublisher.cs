@@ -37,7 +37,7 @@ internal sealed class StoredMessagePublisher(IBus bus)
         await endpoint.Send(new StoredMessage(body, names), Pipe.Execute<SendContext<StoredMessage>>(context =>
         {
             context.MessageId = messageId;
-            context.Serializer = new StoredMessageSerializer(body, names);
+            context.Serializer = StoredMessageSerializer.Instance;
         }), ct);
     }
 
@@ -49,16 +49,22 @@ internal sealed class StoredMessagePublisher(IBus bus)
         return (names, provider => (Task<ISendEndpoint>)method.Invoke(provider, null)!);
     }
 
-    /// <summary>What is handed to the send pipeline in place of the event object; only its serializer is used.</summary>
+    /// <summary>What is handed to the send pipeline in place of the event object: the body and type names its serializer writes.</summary>
     internal sealed record StoredMessage(ReadOnlyMemory<byte> Body, string[] MessageTypeNames);
 
-    /// <summary>Writes MassTransit's JSON envelope from the send context, with the stored body as its message.</summary>
-    private sealed class StoredMessageSerializer(ReadOnlyMemory<byte> body, string[] names) : IMessageSerializer
+    /// <summary>Writes MassTransit's JSON envelope from the send context, with the <see cref="StoredMessage"/>'s body as its message.</summary>
+    private sealed class StoredMessageSerializer : IMessageSerializer
     {
+        public static readonly StoredMessageSerializer Instance = new();
+
         public ContentType ContentType => SystemTextJsonMessageSerializer.JsonContentType;
 
-        public MessageBody GetMessageBody<T>(SendContext<T> context) where T : class =>
-            new BytesMessageBody(JsonSerializer.SerializeToUtf8Bytes(new JsonMessageEnvelope(context, new StoredJson(body)) { MessageType = names }, EnvelopeOptions));
+        public MessageBody GetMessageBody<T>(SendContext<T> context) where T : class
+        {
+            var stored = context.Message as StoredMessage ?? throw new InvalidOperationException("Only a stored message is written by this serializer.");
+            return new BytesMessageBody(JsonSerializer.SerializeToUtf8Bytes(
+                new JsonMessageEnvelope(context, new StoredJson(stored.Body)) { MessageType = stored.MessageTypeNames }, EnvelopeOptions));
+        }
     }
 
     private sealed record StoredJson(ReadOnlyMemory<byte> Utf8);
