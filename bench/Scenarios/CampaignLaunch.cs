@@ -12,9 +12,12 @@ namespace CustomerBase.Bench.Scenarios;
 /// A campaign launched to N recipients (every contact): the audience streamed from segmentation, consent checked,
 /// cards fetched, bodies rendered, one row recorded per recipient, and each <see cref="DeliverMessage"/> published
 /// to a stand-in SMS gateway in this process that answers every message with a Sent receipt (as tooling must, ADR 16),
-/// in bulk (<see cref="DeliveryReceiptBatch"/>, a thousand at a time) or with --single-receipts one receipt each. Reported: recorded/s, published/s end to end, the campaigns service's peak memory (VmHWM)
-/// and the broker's, and in the same run the ceiling: a bare MassTransit publish loop of the same message type.
-/// Contacts, segmentation profiles and consent grants are seeded with SQL. Options: --recipients N (1000000), --ceiling N (100000), --single-receipts.
+/// in bulk (<see cref="DeliveryReceiptBatch"/>, up to a thousand at a time). The gateway is a plain AMQP consumer
+/// (<see cref="RawSmsGateway"/>); --masstransit-gateway uses MassTransit's batch consumer instead, --single-receipts a
+/// MassTransit handler answering one receipt each. Reported: recorded/s, published/s end to end, the campaigns service's
+/// peak memory (VmHWM) and the broker's, and in the same run the ceiling: a bare MassTransit publish loop of the same
+/// message type. Contacts, segmentation profiles and consent grants are seeded with SQL.
+/// Options: --recipients N (1000000), --ceiling N (100000), --masstransit-gateway, --single-receipts.
 /// </summary>
 public static class CampaignLaunch
 {
@@ -23,6 +26,7 @@ public static class CampaignLaunch
         var recipients = BenchOptions.Option(args, "--recipients", 1_000_000);
         var ceilingCount = BenchOptions.Option(args, "--ceiling", Math.Min(recipients, 100_000));
         var singleReceipts = args.Contains("--single-receipts");
+        var masstransitGateway = args.Contains("--masstransit-gateway");
         await using var bench = await BenchSystem.StartAsync(environment: new Dictionary<string, string>
         {
             // The channel's throttle is what a deployment sets for its gateway; here it must not be the limit measured.
@@ -34,37 +38,9 @@ public static class CampaignLaunch
         Console.WriteLine($"Seeded {recipients:N0} contacts, segmentation profiles and SMS marketing grants in {seeding.Elapsed.TotalSeconds:0.0} s.");
 
         var rabbit = new Uri(bench.System.RabbitMq.ConnectionString.Replace("amqp://", "rabbitmq://"));
-        var gateway = Bus.Factory.CreateUsingRabbitMq(cfg =>
-        {
-            cfg.Host(rabbit);
-            cfg.ReceiveEndpoint("bench-sms-gateway", e =>
-            {
-                // As the contract's README tells tooling: this channel's messages only.
-                e.ConfigureConsumeTopology = false;
-                e.Bind(DeliveryTopology.Exchange, binding => (binding.ExchangeType, binding.RoutingKey) = (DeliveryTopology.ExchangeType, "sms"));
-                if (singleReceipts)
-                {
-                    e.PrefetchCount = 500;
-                    e.Handler<DeliverMessage>(async context =>
-                    {
-                        if (context.Message.CampaignId != Guid.Empty) // the ceiling loop's messages want no receipt
-                        {
-                            Receive(context.Message);
-                            await context.Publish(new DeliveryReceipt(context.Message.MessageId, DeliveryStatus.Sent, DateTimeOffset.UtcNow, null));
-                        }
-                    });
-                }
-                else
-                {
-                    // A gateway that reports in bulk, as the README suggests for high volumes: a prefetch's worth
-                    // of messages handed on, then one DeliveryReceiptBatch for them.
-                    e.PrefetchCount = 2 * DeliveryReceiptBatch.MaxReceipts;
-                    e.Consumer<BulkReportingGateway>(c => c.Options<BatchOptions>(batch =>
-                        batch.SetMessageLimit(DeliveryReceiptBatch.MaxReceipts).SetTimeLimit(TimeSpan.FromMilliseconds(20)).SetConcurrencyLimit(2)));
-                }
-            });
-        });
-        await gateway.StartAsync();
+        var gateway = singleReceipts || masstransitGateway
+            ? await MassTransitGatewayAsync(rabbit, singleReceipts)
+            : (IAsyncDisposable)await RawSmsGateway.StartAsync(bench.System.RabbitMq.ConnectionString, Receive);
 
         var campaignId = await CreateCampaignAsync(bench);
         var clock = Stopwatch.StartNew();
@@ -95,7 +71,7 @@ public static class CampaignLaunch
         // The kernel keeps each process's high-water mark of resident memory: no sampling needed.
         var servicePeak = HighWaterMarkKb(bench.System.Service(ResourceNames.Campaigns).ProcessId);
         var brokerPeakLaunch = HighWaterMarkKb(bench.System.RabbitMq.ProcessId);
-        await gateway.StopAsync();
+        await gateway.DisposeAsync();
         // Tooling may get the last messages a moment before their release commits.
         var (recorded, released) = await CountAsync(campaignsDb, campaignId);
         for (var wait = Stopwatch.StartNew(); released < recipients && wait.Elapsed < TimeSpan.FromSeconds(30); (recorded, released) = await CountAsync(campaignsDb, campaignId))
@@ -119,6 +95,50 @@ public static class CampaignLaunch
         Console.WriteLine($"campaigns service peak memory (VmHWM): {servicePeak / 1024.0:N0} MB; RabbitMQ peak memory (VmHWM of beam): {brokerPeakLaunch / 1024.0:N0} MB");
         Console.WriteLine("target: ≥ 5,000 messages/s (stretch 10,000), service peak < 500 MB");
         return 0;
+    }
+
+    /// <summary>
+    /// The stand-in gateway written with MassTransit, as the contract's README shows: one receipt per message
+    /// (<paramref name="singleReceipts"/>) or a batch consumer answering with one <see cref="DeliveryReceiptBatch"/>.
+    /// </summary>
+    private static async Task<IAsyncDisposable> MassTransitGatewayAsync(Uri rabbit, bool singleReceipts)
+    {
+        var gateway = Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host(rabbit);
+            cfg.ReceiveEndpoint("bench-sms-gateway", e =>
+            {
+                // As the contract's README tells tooling: this channel's messages only.
+                e.ConfigureConsumeTopology = false;
+                e.Bind(DeliveryTopology.Exchange, binding => (binding.ExchangeType, binding.RoutingKey) = (DeliveryTopology.ExchangeType, "sms"));
+                if (singleReceipts)
+                {
+                    e.PrefetchCount = 500;
+                    e.Handler<DeliverMessage>(async context =>
+                    {
+                        if (context.Message.CampaignId != Guid.Empty) // the ceiling loop's messages want no receipt
+                        {
+                            Receive(context.Message.MessageId);
+                            await context.Publish(new DeliveryReceipt(context.Message.MessageId, DeliveryStatus.Sent, DateTimeOffset.UtcNow, null));
+                        }
+                    });
+                }
+                else
+                {
+                    // A prefetch's worth of messages handed on, then one DeliveryReceiptBatch for them.
+                    e.PrefetchCount = 2 * DeliveryReceiptBatch.MaxReceipts;
+                    e.Consumer<BulkReportingGateway>(c => c.Options<BatchOptions>(batch =>
+                        batch.SetMessageLimit(DeliveryReceiptBatch.MaxReceipts).SetTimeLimit(TimeSpan.FromMilliseconds(20)).SetConcurrencyLimit(2)));
+                }
+            });
+        });
+        await gateway.StartAsync();
+        return new StoppedOnDispose(gateway);
+    }
+
+    private sealed class StoppedOnDispose(IBusControl bus) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await bus.StopAsync();
     }
 
     private static async Task<Guid> CreateCampaignAsync(BenchSystem bench)
@@ -172,11 +192,11 @@ public static class CampaignLaunch
         }
     }
 
-    internal static void Receive(DeliverMessage message)
+    internal static void Receive(Guid messageId)
     {
         lock (Received)
         {
-            Received.Add(message.MessageId);
+            Received.Add(messageId);
         }
     }
 
@@ -276,7 +296,7 @@ public sealed class BulkReportingGateway : IConsumer<Batch<DeliverMessage>>
     {
         var now = DateTimeOffset.UtcNow;
         var messages = context.Message.Select(m => m.Message).Where(m => m.CampaignId != Guid.Empty).ToList(); // the ceiling loop's want no receipt
-        messages.ForEach(CampaignLaunch.Receive);
+        messages.ForEach(m => CampaignLaunch.Receive(m.MessageId));
         var receipts = messages.Select(m => new DeliveryReceipt(m.MessageId, DeliveryStatus.Sent, now, null)).ToList();
         return receipts.Count == 0 ? Task.CompletedTask : context.Publish(new DeliveryReceiptBatch(receipts));
     }
