@@ -1,15 +1,16 @@
+using System.Buffers;
 using System.Text.Json;
 using CustomerBase.Campaigns.Contracts;
-using MassTransit;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
 namespace CustomerBase.Bench.Scenarios;
 
 /// <summary>
-/// The stand-in SMS gateway written as tooling in any language would be: a plain AMQP consumer (RabbitMQ.Client, no
-/// MassTransit pipeline) reading the two fields it needs from each envelope, acknowledging a thousand deliveries with one
-/// <c>basic.ack</c> (<c>multiple</c>) after their <see cref="DeliveryReceiptBatch"/> is published. On the bench's two
+/// The stand-in SMS gateway written as tooling in any language would be, from the contract's README ("Without
+/// MassTransit") alone: plain AMQP (RabbitMQ.Client), reading the two fields it needs from each delivery's envelope,
+/// publishing a <see cref="DeliveryReceiptBatch"/> envelope with a publisher confirm, then acknowledging the batch's
+/// deliveries with one <c>basic.ack</c> (<c>multiple</c>). On the bench's two
 /// cores the gateway shares the CPU with the system it measures; MassTransit's consume pipeline cost it ~80 µs a message
 /// (docs/campaigns.md, session 7), about a sixth of the machine, which a real gateway spends on its own host.
 /// </summary>
@@ -18,7 +19,9 @@ internal sealed class RawSmsGateway : IAsyncDisposable
     private const string Queue = "bench-sms-gateway";
     private readonly IConnection _connection;
     private readonly IChannel _channel;
-    private readonly IBusControl _receipts;
+    private readonly IChannel _receipts;
+    private readonly ArrayBufferWriter<byte> _envelope = new(128 * DeliveryReceiptBatch.MaxReceipts);
+    private string? _contentType;
     private readonly Action<Guid> _received;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<DeliveryReceipt> _pending = new(DeliveryReceiptBatch.MaxReceipts);
@@ -27,16 +30,16 @@ internal sealed class RawSmsGateway : IAsyncDisposable
     private long _firstPendingAt;
     private Task _flusher = Task.CompletedTask;
 
-    private RawSmsGateway(IConnection connection, IChannel channel, IBusControl receipts, Action<Guid> received) =>
+    private RawSmsGateway(IConnection connection, IChannel channel, IChannel receipts, Action<Guid> received) =>
         (_connection, _channel, _receipts, _received) = (connection, channel, receipts, received);
 
     /// <param name="received">Called with each campaign message's id (the ceiling loop's, with no campaign, are only acknowledged).</param>
     public static async Task<RawSmsGateway> StartAsync(string amqpUri, Action<Guid> received)
     {
-        var receipts = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(new Uri(amqpUri.Replace("amqp://", "rabbitmq://"))));
-        await receipts.StartAsync();
         var connection = await new ConnectionFactory { Uri = new Uri(amqpUri) }.CreateConnectionAsync("bench-sms-gateway");
         var channel = await connection.CreateChannelAsync();
+        // Confirmed publishing: each publish completes when the broker has the receipts, and only then are deliveries acknowledged.
+        var receipts = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         // Two batches in hand: one being answered while the next arrives.
         await channel.BasicQosAsync(0, 2 * DeliveryReceiptBatch.MaxReceipts, false);
         await channel.ExchangeDeclareAsync(DeliveryTopology.Exchange, DeliveryTopology.ExchangeType, durable: true);
@@ -56,6 +59,7 @@ internal sealed class RawSmsGateway : IAsyncDisposable
         await _gate.WaitAsync();
         try
         {
+            _contentType ??= delivery.BasicProperties.ContentType; // receipts go back in the envelope format received
             _lastTag = delivery.DeliveryTag;
             if (_firstPendingAt == 0)
             {
@@ -112,7 +116,9 @@ internal sealed class RawSmsGateway : IAsyncDisposable
     {
         if (_pending.Count > 0)
         {
-            await _receipts.Publish(new DeliveryReceiptBatch([.. _pending]));
+            WriteEnvelope();
+            var properties = new BasicProperties { ContentType = _contentType, DeliveryMode = DeliveryModes.Persistent };
+            await _receipts.BasicPublishAsync(ReceiptBatchExchange, "", mandatory: false, properties, _envelope.WrittenMemory);
             _pending.Clear();
         }
         if (_lastTag > 0)
@@ -121,6 +127,33 @@ internal sealed class RawSmsGateway : IAsyncDisposable
             _lastTag = 0;
         }
         _firstPendingAt = 0;
+    }
+
+    private const string ReceiptBatchExchange = "CustomerBase.Campaigns.Contracts:DeliveryReceiptBatch";
+
+    /// <summary>MassTransit's JSON envelope of a <see cref="DeliveryReceiptBatch"/>: a new message id, the message type's URN, the message.</summary>
+    private void WriteEnvelope()
+    {
+        _envelope.ResetWrittenCount();
+        using var json = new Utf8JsonWriter(_envelope);
+        json.WriteStartObject();
+        json.WriteString("messageId", Guid.NewGuid());
+        json.WriteStartArray("messageType");
+        json.WriteStringValue("urn:message:" + ReceiptBatchExchange);
+        json.WriteEndArray();
+        json.WriteStartObject("message");
+        json.WriteStartArray("receipts");
+        foreach (var receipt in _pending)
+        {
+            json.WriteStartObject();
+            json.WriteString("messageId", receipt.MessageId);
+            json.WriteString("status", receipt.Status.ToString());
+            json.WriteString("at", receipt.At);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.WriteEndObject();
     }
 
     /// <summary>
@@ -157,8 +190,8 @@ internal sealed class RawSmsGateway : IAsyncDisposable
     {
         await _stopping.CancelAsync();
         await _flusher;
+        await _receipts.CloseAsync();
         await _channel.CloseAsync();
         await _connection.CloseAsync();
-        await _receipts.StopAsync();
     }
 }

@@ -89,6 +89,25 @@ public sealed class SystemFixture : IAsyncLifetime
         {
             await Dashboard.DisposeAsync();
         }
+        KeepServiceLogs();
         _data.Dispose();
+    }
+
+    /// <summary>
+    /// The services' logs outlive the data folder when <c>CUSTOMERBASE_TEST_LOGS</c> names a folder (./test.sh sets it
+    /// and prints their errors when a test failed): a test that fails on a service's internal error is diagnosed from them.
+    /// </summary>
+    private void KeepServiceLogs()
+    {
+        if (Environment.GetEnvironmentVariable("CUSTOMERBASE_TEST_LOGS") is not { Length: > 0 } target || System is null
+            || !Directory.Exists(System.LogDirectory))
+        {
+            return;
+        }
+        Directory.CreateDirectory(target);
+        foreach (var log in Directory.EnumerateFiles(System.LogDirectory))
+        {
+            File.Copy(log, Path.Combine(target, Path.GetFileName(log)), overwrite: true);
+        }
     }
 }

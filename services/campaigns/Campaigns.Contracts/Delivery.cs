@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CustomerBase.Campaigns.Contracts;
 
 /// <summary>
@@ -33,6 +35,11 @@ public static class DeliveryTopology
     public const string ExchangeType = "direct";
 }
 
+/// <summary>
+/// On the wire by name (<c>"Sent"</c>, <c>"Bounced"</c>, …), so tooling written without this package can answer; the
+/// number an earlier version of the package wrote is still read.
+/// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DeliveryStatus>))]
 public enum DeliveryStatus
 {
     Sent,

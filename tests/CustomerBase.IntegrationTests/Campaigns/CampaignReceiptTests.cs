@@ -1,6 +1,8 @@
+using System.Text;
 using CustomerBase.Campaigns.Contracts;
 using CustomerBase.Consent.Contracts.Grpc;
 using CustomerBase.IntegrationTests.Consent;
+using RabbitMQ.Client;
 
 namespace CustomerBase.IntegrationTests.Campaigns;
 
@@ -62,6 +64,36 @@ public sealed class CampaignReceiptTests(SystemFixture fixture)
     }
 
     /// <summary>An e-mail campaign to new consenting contacts, launched and sent to all; each contact's message id, in the contacts' order.</summary>
+    /// <summary>The contract README's "Without MassTransit" section, followed to the letter by a plain AMQP client.</summary>
+    [Fact]
+    public async Task ReceiptsPublishedWithAPlainAmqpClientAsTheReadmeShowsApply()
+    {
+        using var campaigns = new CampaignsTestClient(fixture);
+        var (contacts, campaign, messageIds) = await SentCampaignAsync(campaigns, 2);
+        var at = DateTimeOffset.UtcNow.ToString("O");
+        var envelope = $$"""
+            {
+              "messageId": "{{Guid.NewGuid()}}",
+              "messageType": ["urn:message:CustomerBase.Campaigns.Contracts:DeliveryReceiptBatch"],
+              "message": { "receipts": [
+                { "messageId": "{{messageIds[0]}}", "status": "Delivered", "at": "{{at}}" },
+                { "messageId": "{{messageIds[1]}}", "status": "Bounced", "at": "{{at}}", "detail": "550 5.1.1 mailbox unavailable" } ] }
+            }
+            """;
+        var ct = TestContext.Current.CancellationToken;
+        await using var connection = await new ConnectionFactory { Uri = new Uri(fixture.System.RabbitMq.ConnectionString) }.CreateConnectionAsync(ct);
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
+        await channel.BasicPublishAsync("CustomerBase.Campaigns.Contracts:DeliveryReceiptBatch", "", mandatory: false,
+            new BasicProperties { ContentType = "application/vnd.masstransit+json", DeliveryMode = DeliveryModes.Persistent }, Encoding.UTF8.GetBytes(envelope), ct);
+
+        var stats = await campaigns.WaitForStatisticsAsync(campaign,
+            s => s.GetProperty("delivered").GetInt32() == 1 && s.GetProperty("bounced").GetInt32() == 1, "receipts of a plain AMQP client applied");
+        Assert.Equal(2, stats.GetProperty("sent").GetInt32());
+        Assert.Equal("delivered", (await campaigns.MessagesAsync(campaign, contacts[0].Id)).Single().GetProperty("status").GetString());
+        var bounced = (await campaigns.MessagesAsync(campaign, contacts[1].Id)).Single();
+        Assert.Equal(("bounced", "550 5.1.1 mailbox unavailable"), (bounced.GetProperty("status").GetString(), bounced.GetProperty("outcomeDetail").GetString()));
+    }
+
     private static async Task<(List<(Guid Id, string Email)> Contacts, Guid Campaign, List<Guid> MessageIds)> SentCampaignAsync(CampaignsTestClient campaigns, int count)
     {
         var contacts = await campaigns.CreateContactsAsync(count, consents: _ => true);
