@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using CustomerBase.Bench.Load;
 using CustomerBase.Dashboard;
@@ -13,6 +14,8 @@ public sealed class BenchSystem : IAsyncDisposable
 {
     private readonly TemporaryDataDirectory _data;
     private readonly DashboardServer? _dashboard;
+    private readonly PosixSignalRegistration[] _stopSignals;
+    private int _disposed;
 
     private BenchSystem(TemporaryDataDirectory data, CustomerBaseSystem system, string token, DashboardServer? dashboard)
     {
@@ -22,6 +25,17 @@ public sealed class BenchSystem : IAsyncDisposable
         Token = token;
         Http = new HttpClient { BaseAddress = system.GatewayUrl };
         Http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        // A benchmark stopped from outside (Ctrl+C, timeout, kill) stops its servers too instead of leaving them
+        // running, and busy, behind it.
+        _stopSignals = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP }.Select(signal => PosixSignalRegistration.Create(signal, Abort))];
+    }
+
+    private void Abort(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        Console.Error.WriteLine($"{context.Signal}: stopping the system …");
+        DisposeAsync().AsTask().GetAwaiter().GetResult();
+        Environment.Exit(130);
     }
 
     public CustomerBaseSystem System { get; }
@@ -71,6 +85,14 @@ public sealed class BenchSystem : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+        foreach (var registration in _stopSignals)
+        {
+            registration.Dispose();
+        }
         Http.Dispose();
         await System.DisposeAsync();
         if (_dashboard is not null)
