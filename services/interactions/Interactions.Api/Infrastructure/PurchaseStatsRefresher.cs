@@ -17,30 +17,32 @@ public static class PurchaseStatsRefresher
             SELECT DISTINCT hashtext(id::text) & 1023 AS b FROM unnest(@ids) AS id ORDER BY 1) AS buckets
         """;
 
-    // Dates and totals in one ordered pass (the median of the gaps aggregates the window's output per contact), the lines
-    // in another: before, one CTE held every order with its lines for three readers, and at a million orders it spilled
-    // to disk.
     private const string RefreshSql = """
-        WITH dated AS (
-            SELECT contact_id, occurred_at, (payload->>'total')::numeric AS total,
-                   extract(epoch FROM occurred_at - lag(occurred_at) OVER (PARTITION BY contact_id ORDER BY occurred_at)) / 86400.0 AS days
+        WITH orders AS (
+            SELECT contact_id, occurred_at, (payload->>'total')::numeric AS total, payload->'lines' AS lines
             FROM interactions
             WHERE contact_id = ANY(@ids) AND kind = 'order' AND status NOT IN ('cancelled', 'returned')
         ), totals AS (
-            SELECT contact_id, min(occurred_at) AS first, max(occurred_at) AS last, count(*) AS n, sum(total) AS total,
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median
-            FROM dated GROUP BY contact_id
+            SELECT contact_id, min(occurred_at) AS first, max(occurred_at) AS last, count(*) AS n, sum(total) AS total
+            FROM orders GROUP BY contact_id
+        ), gaps AS (
+            SELECT contact_id, extract(epoch FROM occurred_at - lag(occurred_at) OVER (PARTITION BY contact_id ORDER BY occurred_at)) / 86400.0 AS days
+            FROM orders
+        ), medians AS (
+            SELECT contact_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median FROM gaps WHERE days IS NOT NULL GROUP BY contact_id
         ), spend AS (
-            SELECT i.contact_id, l.category, sum(l.quantity * l."unitPrice") AS spent
-            FROM interactions i, jsonb_to_recordset(i.payload->'lines') AS l(category text, quantity numeric, "unitPrice" numeric)
-            WHERE i.contact_id = ANY(@ids) AND i.kind = 'order' AND i.status NOT IN ('cancelled', 'returned') AND l.category IS NOT NULL
-            GROUP BY i.contact_id, l.category
+            SELECT o.contact_id, l->>'category' AS category,
+                   sum((l->>'quantity')::numeric * (l->>'unitPrice')::numeric) AS spent,
+                   row_number() OVER (PARTITION BY o.contact_id ORDER BY sum((l->>'quantity')::numeric * (l->>'unitPrice')::numeric) DESC, l->>'category') AS rank
+            FROM orders o, jsonb_array_elements(o.lines) AS l
+            WHERE l->>'category' IS NOT NULL
+            GROUP BY o.contact_id, l->>'category'
         ), tops AS (
-            SELECT contact_id, (array_agg(category ORDER BY spent DESC, category))[1:3] AS top FROM spend GROUP BY contact_id
+            SELECT contact_id, array_agg(category ORDER BY rank) AS top FROM spend WHERE rank <= 3 GROUP BY contact_id
         )
         INSERT INTO contact_purchase_stats (contact_id, first_order_at, last_order_at, order_count, total, median_interval_days, top_categories)
-        SELECT t.contact_id, t.first, t.last, t.n, t.total, coalesce(t.median, 0), coalesce(c.top, ARRAY[]::text[])
-        FROM totals t LEFT JOIN tops c USING (contact_id)
+        SELECT t.contact_id, t.first, t.last, t.n, t.total, coalesce(m.median, 0), coalesce(c.top, ARRAY[]::text[])
+        FROM totals t LEFT JOIN medians m USING (contact_id) LEFT JOIN tops c USING (contact_id)
         ON CONFLICT (contact_id) DO UPDATE SET
             first_order_at = excluded.first_order_at, last_order_at = excluded.last_order_at, order_count = excluded.order_count,
             total = excluded.total, median_interval_days = excluded.median_interval_days, top_categories = excluded.top_categories;
