@@ -38,5 +38,23 @@ public static class Outbox
         };
     }
 
+    /// <summary>
+    /// The outbox row of an event whose JSON the caller wrote itself, as <see cref="CreateMessage{TMessage}(TMessage)"/>
+    /// would have serialised it (web defaults): for bulk writers that build large events without their objects.
+    /// </summary>
+    public static OutboxMessage CreateMessageFromJson<TMessage>(string json) where TMessage : class
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new OutboxMessage
+        {
+            Id = NewId.NextGuid(),
+            MessageType = TypeName(typeof(TMessage)),
+            Body = json,
+            TraceParent = Activity.Current?.Id,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        };
+    }
+
     internal static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 }

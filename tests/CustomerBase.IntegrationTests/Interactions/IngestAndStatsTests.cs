@@ -130,6 +130,35 @@ public sealed class IngestAndStatsTests(SystemFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task IngestIntoAContactWithOrdersCountsOldAndImportedOrdersTogether()
+    {
+        var buyer = await _gateway.CreateContactAsync("Stats", "Returning");
+        var day = new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
+        await _gateway.RecordAsync(Timeline.Order(buyer, "L-1", unitPrice: 10m, category: "tea", occurredAt: day));
+        await _gateway.RecordAsync(Timeline.Order(buyer, "L-2", unitPrice: 20m, category: "tea", occurredAt: day.AddDays(40)));
+        var cancelled = Timeline.Order(buyer, "I-3", unitPrice: 500m, category: "gold", occurredAt: day.AddDays(50));
+        var lines = new[]
+        {
+            // Between the two recorded orders (gaps become 10, 30), one before them all, and one cancelled (not counted).
+            JsonSerializer.Serialize(Timeline.Order(buyer, "I-1", unitPrice: 25m, quantity: 2, category: "coffee", occurredAt: day.AddDays(10)), Api.Json),
+            JsonSerializer.Serialize(Timeline.Order(buyer, "I-2", unitPrice: 1m, category: "care", occurredAt: day.AddDays(-4)), Api.Json),
+            JsonSerializer.Serialize(cancelled, Api.Json).Replace("\"total\":", "\"status\":\"cancelled\",\"total\":"),
+        };
+
+        var job = await ImportAsync(string.Join('\n', lines), "application/x-ndjson");
+
+        Assert.Equal((3L, 0L), (job.GetProperty("rowsImported").GetInt64(), job.GetProperty("rowsFailed").GetInt64()));
+        var reply = await Stats.GetPurchaseStatsAsync(new GetPurchaseStatsRequest { ContactIds = { buyer.ToString() } }, As(Roles.Administrator), cancellationToken: Ct);
+        var stats = Assert.Single(reply.Stats);
+        Assert.Equal(4, stats.OrderCount);
+        Assert.Equal(81m, decimal.Parse(stats.Total, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(day.AddDays(-4), DateTimeOffset.Parse(stats.FirstOrderAt, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(day.AddDays(40), DateTimeOffset.Parse(stats.LastOrderAt, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(10d, stats.MedianIntervalDays, 3); // gaps of 4, 10 and 30 days
+        Assert.Equal(["coffee", "tea", "care"], stats.TopCategories); // 50, 30, 1
+    }
+
+    [Fact]
     public async Task PackedPurchaseStatsAnswerEachIdAskedInTheOrderAsked()
     {
         var buyer = await _gateway.CreateContactAsync("Packed", "Buyer");

@@ -1,4 +1,5 @@
 using CustomerBase.Contacts.Contracts.Grpc;
+using CustomerBase.Interactions.Contracts;
 using CustomerBase.Interactions.Infrastructure;
 using CustomerBase.Interactions.IntegrationEvents;
 using CustomerBase.Interactions.Model;
@@ -20,6 +21,8 @@ public static class Extensions
             bus.AddConsumer<ContactDeletedConsumer>();
             bus.AddConsumer<IntegrationEvents.ErasureRequestedConsumer>();
         });
+        // Imports write 500 orders per event: published as written, never read back into objects (ADR 27).
+        builder.PublishStoredJson<OrdersImported>();
         builder.AddServiceDatabase<InteractionsDbContext>(ResourceNames.InteractionsDb);
         builder.Services.AddServiceGrpcClient<ContactsDirectory.ContactsDirectoryClient>(ResourceNames.Contacts);
         builder.Services.AddScoped<ContactChecker>();

@@ -8,11 +8,12 @@ namespace CustomerBase.Interactions.Infrastructure;
 /// <summary>Binary COPY of interactions, their outbox rows and import row errors: the bulk path, inside the caller's transaction.</summary>
 public static class InteractionCopyWriter
 {
-    public static async Task CopyInteractionsAsync(NpgsqlConnection connection, IReadOnlyList<Interaction> rows, CancellationToken ct)
+    /// <summary>The interactions' columns, each with its payload's JSON in <paramref name="json"/>.</summary>
+    public static async Task CopyInteractionsAsync(NpgsqlConnection connection, IReadOnlyList<(Interaction Interaction, Range Payload)> rows, ImportBatchJson json, CancellationToken ct)
     {
         await using var copy = await connection.BeginBinaryImportAsync(
             "COPY interactions (id, contact_id, company_id, kind, occurred_at, recorded_at, channel, direction, author, subject, note, status, payload) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var i in rows)
+        foreach (var (i, payload) in rows)
         {
             await copy.StartRowAsync(ct);
             await copy.WriteAsync(i.Id, NpgsqlDbType.Uuid, ct);
@@ -27,7 +28,7 @@ public static class InteractionCopyWriter
             await WriteNullableAsync(copy, i.Subject, NpgsqlDbType.Varchar, ct);
             await WriteNullableAsync(copy, i.Note, NpgsqlDbType.Text, ct);
             await WriteNullableAsync(copy, i.Status, NpgsqlDbType.Varchar, ct);
-            await copy.WriteAsync(i.Payload, NpgsqlDbType.Jsonb, ct);
+            await copy.WriteAsync(json.Payload(payload), NpgsqlDbType.Jsonb, ct);
         }
         await copy.CompleteAsync(ct);
     }

@@ -67,6 +67,7 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
         await connection.OpenAsync(ct);
         var progress = new Progress();
         var batch = new List<ImportRow>(options.Value.BatchSize);
+        var json = new ImportBatchJson();
         try
         {
             await using var file = File.OpenRead(work.Path);
@@ -75,11 +76,11 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
                 batch.Add(row);
                 if (batch.Count == options.Value.BatchSize)
                 {
-                    await WriteBatchAsync(connection, contacts, work, batch, progress, ct);
+                    await WriteBatchAsync(connection, contacts, work, batch, json, progress, ct);
                     batch.Clear();
                 }
             }
-            await WriteBatchAsync(connection, contacts, work, batch, progress, ct);
+            await WriteBatchAsync(connection, contacts, work, batch, json, progress, ct);
         }
         finally
         {
@@ -117,7 +118,7 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
         }
     }
 
-    private async Task WriteBatchAsync(NpgsqlConnection connection, ContactChecker contacts, ImportWork work, List<ImportRow> batch, Progress progress, CancellationToken ct)
+    private async Task WriteBatchAsync(NpgsqlConnection connection, ContactChecker contacts, ImportWork work, List<ImportRow> batch, ImportBatchJson json, Progress progress, CancellationToken ct)
     {
         var errors = new List<(long Row, string Field, string Message)>();
         var valid = new List<(long Row, RecordInteractionRequest Request)>(batch.Count);
@@ -141,8 +142,9 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
 
         var visible = await VisibleContactsAsync(contacts, valid.Select(v => v.Request.ContactId!.Value).ToList(), work.Caller, ct);
         var now = DateTimeOffset.UtcNow;
-        var interactions = new List<Interaction>(valid.Count);
-        var imported = new List<OrderPlaced>();
+        json.Clear();
+        var interactions = new List<(Interaction Interaction, Range Payload)>(valid.Count);
+        var imported = new List<(Interaction, OrderPayload)>();
         foreach (var (number, request) in valid)
         {
             if (!visible.Contains(request.ContactId!.Value))
@@ -150,22 +152,24 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
                 errors.Add((number, "contactId", "No such contact."));
                 continue;
             }
-            var interaction = InteractionMapper.ToInteraction(request, work.Author, now);
-            interactions.Add(interaction);
-            if (interaction.Kind == InteractionKinds.Order)
+            // The payload is written once, as JSON, for the COPY; an order's object also writes its event.
+            var (interaction, payload) = InteractionMapper.ToColumnsAndPayload(request, work.Author, now);
+            interactions.Add((interaction, json.Append(payload)));
+            if (payload is OrderPayload order)
             {
-                imported.Add(interaction.Placed(interaction.Order(), imported: true));
+                imported.Add((interaction, order));
                 progress.OrderContacts.Add(interaction.ContactId);
             }
         }
-        var events = imported.Chunk(OrdersPerMessage).Select(orders => Outbox.CreateMessage(new OrdersImported(work.JobId, orders))).ToList();
+        var events = imported.Chunk(OrdersPerMessage)
+            .Select(orders => Outbox.CreateMessageFromJson<OrdersImported>(json.OrdersImportedBody(work.JobId, orders))).ToList();
 
         progress.Read += batch.Count;
         progress.Imported += interactions.Count;
         progress.Failed += batch.Count - interactions.Count;
         await using (var transaction = await connection.BeginTransactionAsync(ct))
         {
-            await InteractionCopyWriter.CopyInteractionsAsync(connection, interactions, ct);
+            await InteractionCopyWriter.CopyInteractionsAsync(connection, interactions, json, ct);
             await InteractionCopyWriter.CopyOutboxAsync(connection, events, ct);
             await InteractionCopyWriter.CopyErrorsAsync(connection, work.JobId, errors, ct);
             await using (var update = new NpgsqlCommand(

@@ -26,8 +26,31 @@ public static class InteractionMapper
         return interaction;
     }
 
+    /// <summary>
+    /// A new interaction's columns and its payload as an object, for the bulk path that writes the payload's JSON itself
+    /// (<see cref="ImportBatchJson"/>): <see cref="Interaction.Payload"/> is left empty.
+    /// </summary>
+    public static (Interaction Interaction, object Payload) ToColumnsAndPayload(RecordInteractionRequest request, string? caller, DateTimeOffset now)
+    {
+        var interaction = new Interaction
+        {
+            Id = Guid.CreateVersion7(now),
+            Kind = request.Kind!,
+            RecordedAt = now,
+            Payload = "",
+        };
+        return (interaction, ApplyColumns(interaction, request, caller, now));
+    }
+
     /// <summary>Writes every field of a validated request over the interaction (a full correction). The kind stays.</summary>
     public static void Apply(Interaction interaction, RecordInteractionRequest request, string? caller, DateTimeOffset now)
+    {
+        var payload = ApplyColumns(interaction, request, caller, now);
+        interaction.Payload = JsonSerializer.Serialize(payload, payload.GetType(), PayloadJson);
+    }
+
+    /// <summary>Sets the columns from the request; returns the kind's payload.</summary>
+    private static object ApplyColumns(Interaction interaction, RecordInteractionRequest request, string? caller, DateTimeOffset now)
     {
         interaction.ContactId = request.ContactId!.Value;
         interaction.CompanyId = request.CompanyId;
@@ -38,7 +61,7 @@ public static class InteractionMapper
         interaction.Subject = Trimmed(request.Subject);
         interaction.Note = Trimmed(request.Note);
         (interaction.Status, var payload) = StatusAndPayload(request, now);
-        interaction.Payload = JsonSerializer.Serialize(payload, payload.GetType(), PayloadJson);
+        return payload;
     }
 
     private static (string? Status, object Payload) StatusAndPayload(RecordInteractionRequest r, DateTimeOffset now) => r.Kind switch

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using CustomerBase.Interactions.Contracts;
 using Npgsql;
@@ -29,32 +30,83 @@ public static class OrderWriter
 
     /// <summary>A batch of orders as one upsert (an order listed twice is taken once: one statement cannot write a row twice).</summary>
     public static Task ApplyOrdersPlacedAsync(this SegmentationDbContext db, IReadOnlyCollection<OrderPlaced> orders, CancellationToken ct) =>
-        WriteAsync(db, PlacedSql, orders.GroupBy(o => o.InteractionId).Select(g => g.Last()).Select(o => Row(o.InteractionId, o.ContactId, o.OrderedAt, o.Total, o.Status ?? "new", o.OrderedAt, o.Lines)), ct);
+        WriteAsync(db, PlacedSql, orders.GroupBy(o => o.InteractionId).Select(g => g.Last()).Select(o => new Row(o.InteractionId, o.ContactId, o.OrderedAt, o.Total, o.Status ?? "new", o.OrderedAt, o.Lines)), ct);
 
     public static Task ApplyOrderStatusAsync(this SegmentationDbContext db, OrderStatusChanged change, CancellationToken ct) =>
-        WriteAsync(db, StatusSql, [Row(change.InteractionId, change.ContactId, change.ChangedAt, change.Total, change.Status, change.ChangedAt, change.Lines)], ct);
+        WriteAsync(db, StatusSql, [new Row(change.InteractionId, change.ContactId, change.ChangedAt, change.Total, change.Status, change.ChangedAt, change.Lines)], ct);
 
     public static Task DeleteOrderAsync(this SegmentationDbContext db, Guid interactionId, CancellationToken ct) =>
         db.ExecuteAsync("DELETE FROM orders WHERE interaction_id = @id", [new NpgsqlParameter("id", interactionId)], ct);
 
-    private static Dictionary<string, object?> Row(Guid id, Guid contactId, DateTimeOffset orderedAt, decimal total, string status, DateTimeOffset statusAt, IReadOnlyList<OrderLine> lines)
+    private sealed record Row(Guid Id, Guid ContactId, DateTimeOffset OrderedAt, decimal Total, string Status, DateTimeOffset StatusAt, IReadOnlyList<OrderLine>? Lines);
+
+    /// <summary>
+    /// The rows as the JSON array <c>jsonb_to_recordset</c> reads, written field by field: an imported batch is 500
+    /// orders, and a dictionary per order serialised by reflection (boxed values, object-typed members) cost more than
+    /// the rest of reading it.
+    /// </summary>
+    private static ReadOnlyMemory<byte> BatchJson(IEnumerable<Row> rows)
     {
-        // Lines folded per sku: an order is a basket, and affinity counts each product once per basket.
-        var bySku = (lines ?? []).GroupBy(l => l.Sku).Select(g => (Sku: g.Key, g.First().Category, Amount: g.Sum(l => l.Quantity * l.UnitPrice))).ToList();
-        return new()
+        var buffer = new ArrayBufferWriter<byte>(1 << 16);
+        using (var w = new Utf8JsonWriter(buffer))
         {
-            ["interaction_id"] = id,
-            ["contact_id"] = contactId,
-            ["ordered_at"] = orderedAt.ToUniversalTime(),
-            ["total"] = total,
-            ["status"] = status.ToLowerInvariant(),
-            ["status_at"] = statusAt.ToUniversalTime(),
-            ["skus"] = bySku.Select(l => l.Sku).ToArray(),
-            ["categories"] = bySku.Select(l => l.Category).ToArray(),
-            ["amounts"] = bySku.Select(l => l.Amount).ToArray(),
-        };
+            w.WriteStartArray();
+            foreach (var row in rows)
+            {
+                w.WriteStartObject();
+                w.WriteString(Names.InteractionId, row.Id);
+                w.WriteString(Names.ContactId, row.ContactId);
+                w.WriteString(Names.OrderedAt, row.OrderedAt.ToUniversalTime());
+                w.WriteNumber(Names.Total, row.Total);
+                w.WriteString(Names.Status, row.Status.ToLowerInvariant());
+                w.WriteString(Names.StatusAt, row.StatusAt.ToUniversalTime());
+                // Lines folded per sku: an order is a basket, and affinity counts each product once per basket.
+                var bySku = (row.Lines ?? []).GroupBy(l => l.Sku).Select(g => (Sku: g.Key, g.First().Category, Amount: g.Sum(l => l.Quantity * l.UnitPrice))).ToList();
+                w.WriteStartArray(Names.Skus);
+                foreach (var line in bySku)
+                {
+                    w.WriteStringValue(line.Sku);
+                }
+                w.WriteEndArray();
+                w.WriteStartArray(Names.Categories);
+                foreach (var line in bySku)
+                {
+                    if (line.Category is null)
+                    {
+                        w.WriteNullValue();
+                    }
+                    else
+                    {
+                        w.WriteStringValue(line.Category);
+                    }
+                }
+                w.WriteEndArray();
+                w.WriteStartArray(Names.Amounts);
+                foreach (var line in bySku)
+                {
+                    w.WriteNumberValue(line.Amount);
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        return buffer.WrittenMemory;
     }
 
-    private static Task WriteAsync(SegmentationDbContext db, string sql, IEnumerable<Dictionary<string, object?>> rows, CancellationToken ct) =>
-        db.ExecuteAsync(sql, [new NpgsqlParameter("batch", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(rows) }], ct);
+    private static Task WriteAsync(SegmentationDbContext db, string sql, IEnumerable<Row> rows, CancellationToken ct) =>
+        db.ExecuteAsync(sql, [new NpgsqlParameter("batch", NpgsqlDbType.Jsonb) { Value = BatchJson(rows) }], ct);
+
+    private static class Names
+    {
+        public static readonly JsonEncodedText InteractionId = JsonEncodedText.Encode("interaction_id");
+        public static readonly JsonEncodedText ContactId = JsonEncodedText.Encode("contact_id");
+        public static readonly JsonEncodedText OrderedAt = JsonEncodedText.Encode("ordered_at");
+        public static readonly JsonEncodedText Total = JsonEncodedText.Encode("total");
+        public static readonly JsonEncodedText Status = JsonEncodedText.Encode("status");
+        public static readonly JsonEncodedText StatusAt = JsonEncodedText.Encode("status_at");
+        public static readonly JsonEncodedText Skus = JsonEncodedText.Encode("skus");
+        public static readonly JsonEncodedText Categories = JsonEncodedText.Encode("categories");
+        public static readonly JsonEncodedText Amounts = JsonEncodedText.Encode("amounts");
+    }
 }

@@ -344,7 +344,8 @@ namespace CustomerBase.Interactions.Infrastructure.Migrations
                     b.Property<string>("Body")
                         .IsRequired()
                         .HasColumnType("json")
-                        .HasColumnName("body");
+                        .HasColumnName("body")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
