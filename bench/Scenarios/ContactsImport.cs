@@ -16,6 +16,8 @@ namespace CustomerBase.Bench.Scenarios;
 /// Phase 1: --rows N (1,000,000) into an empty base. Phase 2: --extra M (100,000) new rows into the base phase 1 left.
 /// The file has realistic names, e-mails and phones written in several ways, ~1% rows repeating an earlier person
 /// (matched, not duplicated) and ~2% bad rows (reported). The contacts service's peak memory (VmHWM) is printed.
+/// After each phase the bench waits for segmentation to finish its share of the import (ADR 0031) and prints how long
+/// that took, so none of it runs inside the next measurement.
 /// </summary>
 public static class ContactsImport
 {
