@@ -106,6 +106,56 @@ public sealed class ImportTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task Imported_contacts_enter_the_segments_their_attributes_match_with_their_first_stage_published()
+    {
+        var run = Unique();
+        var tag = "t" + run;
+        using var created = await _api.PostAsJsonAsync("/api/segments",
+            new { name = "Imported " + tag, kind = "dynamic", rule = $"\"{tag}\" in tags and stage = \"potential\"" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var segmentId = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+
+        var job = await ImportAsync($"first name,last name,email,tags\nOla,{run},ola.{run}@example.com,{tag}\nEla,{run},ela.{run}@example.com,other\n");
+        Assert.Equal(2, job.GetProperty("created").GetInt64());
+
+        var ola = (await _api.GetFromJsonAsync<JsonElement>($"/api/contacts?email=ola.{run}@example.com", Ct)).GetProperty("items")[0].GetProperty("id").GetGuid();
+        var ela = (await _api.GetFromJsonAsync<JsonElement>($"/api/contacts?email=ela.{run}@example.com", Ct)).GetProperty("items")[0].GetProperty("id").GetGuid();
+        // Counted once the import pauses (ADR 0031): the members and stages appear a few seconds after the job completes.
+        // A minute and more: other tests' imports running meanwhile postpone the count up to its maximum delay (60 s).
+        var members = await Eventually.Until(() => MembersAsync(segmentId), m => m.Count > 0, TimeSpan.FromSeconds(90), "the imported contact entering its segment");
+        Assert.Equal([ola], members);
+        foreach (var id in new[] { ola, ela })
+        {
+            var entry = await _api.WaitForSegmentationEntryAsync(id, e => e.TryGetProperty("stage", out var s) && s.ValueKind == JsonValueKind.String);
+            Assert.Equal("potential", entry!.Value.GetProperty("stage").GetString());
+            var stages = await Eventually.Until(() => StageEventsAsync(id), rows => rows.Count > 0, what: "the first stage in segmentation's outbox");
+            var first = Assert.Single(stages);
+            Assert.Equal(JsonValueKind.Null, first.GetProperty("previousStage").ValueKind);
+            Assert.Equal("potential", first.GetProperty("stage").GetString());
+        }
+    }
+
+    private async Task<List<Guid>> MembersAsync(Guid segmentId) =>
+        [.. (await _api.GetFromJsonAsync<JsonElement>($"/api/segments/{segmentId}/members?limit=10", Ct)).GetProperty("contactIds").EnumerateArray().Select(e => e.GetGuid())];
+
+    /// <summary>Bodies of segmentation's <c>LifecycleStageChanged</c> outbox rows about one contact.</summary>
+    private async Task<List<JsonElement>> StageEventsAsync(Guid contactId)
+    {
+        await using var connection = new NpgsqlConnection(fixture.System.Postgres.ConnectionString(ResourceNames.SegmentationDb));
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(
+            "SELECT body::text FROM outbox_messages WHERE message_type LIKE 'CustomerBase.Segmentation.Contracts.LifecycleStageChanged,%' AND body->>'contactId' = @id", connection);
+        command.Parameters.AddWithValue("id", contactId.ToString());
+        var rows = new List<JsonElement>();
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct))
+        {
+            rows.Add(JsonDocument.Parse(reader.GetString(0)).RootElement.Clone());
+        }
+        return rows;
+    }
+
+    [Fact]
     public async Task An_xlsx_workbook_is_imported_with_an_explicit_mapping_and_dates_as_cells()
     {
         var run = Unique();

@@ -1,6 +1,7 @@
 using CustomerBase.Contacts.Contracts;
 using CustomerBase.Messaging;
 using CustomerBase.Segmentation.Infrastructure;
+using CustomerBase.Segmentation.Metrics;
 using CustomerBase.Segmentation.Segments;
 using MassTransit;
 
@@ -33,21 +34,23 @@ public sealed class ContactUpdatedConsumer(SegmentationDbContext db, ContactChan
 }
 
 /// <summary>
-/// Brings a batch of imported contacts (up to a thousand) into the read model with one statement, then their metrics
-/// and segments; a contact created by the import takes the import's time as its creation time.
+/// Brings a batch of imported contacts (up to a thousand) into the read model with one statement; their metrics, stage
+/// events and segments follow in the next round of <see cref="PendingStatisticsRefresher"/>, once the import pauses
+/// (ADR 0031). A contact created by the import takes the import's time as its creation time.
 /// </summary>
-public sealed class ContactsImportedConsumer(SegmentationDbContext db, ContactChangeProcessor processor, ILogger<ContactsImportedConsumer> logger)
+public sealed class ContactsImportedConsumer(SegmentationDbContext db, ContactChangeProcessor processor, PendingStatisticsRefresher pending, ILogger<ContactsImportedConsumer> logger)
     : InboxConsumer<SegmentationDbContext, ContactsImported>(db, logger)
 {
     protected override async Task HandleAsync(ContactsImported message, ConsumeContext<ContactsImported> context)
     {
         var ct = context.CancellationToken;
+        pending.NoteArrival();
         var ids = message.Contacts.Select(c => c.ContactId).Distinct().ToList();
         await processor.LockAsync(ids, ct);
         await Db.ApplyContactsAsync([.. message.Contacts
             .GroupBy(c => c.ContactId).Select(g => g.Last())
             .Select(c => new ContactAttributes(c.ContactId, c.Contact, message.ImportedAt, c.Created ? message.ImportedAt : null))], ct);
-        await processor.RefreshAsync(ids, ordersChanged: false, ct);
+        await PendingStatisticsRefresher.DeferAsync(Db, ids, ct);
     }
 }
 

@@ -39,9 +39,10 @@ public sealed class MetricsOptions
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// Imported orders are counted in their contacts' statistics (<see cref="PendingStatisticsRefresher"/>) once no
-    /// <c>OrdersImported</c> has arrived for this long: each count reads the orders table about once, so during an
-    /// import it waits for the import to pause rather than run again and again.
+    /// Imported orders and contacts are counted in their contacts' statistics, metrics and segments
+    /// (<see cref="PendingStatisticsRefresher"/>) once no <c>OrdersImported</c> or <c>ContactsImported</c> has arrived for
+    /// this long: each count reads the orders table about once, so during an import it waits for the import to pause
+    /// rather than run again and again.
     /// </summary>
     public TimeSpan PendingStatisticsQuietPeriod { get; set; } = TimeSpan.FromSeconds(2);
 
