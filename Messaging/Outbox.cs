@@ -24,19 +24,8 @@ public static class Outbox
     /// The outbox row of an event, for writers that bypass the change tracker (bulk COPY): insert it in the same
     /// transaction as the data, then call <see cref="OutboxSignal.Notify"/> after commit.
     /// </summary>
-    public static OutboxMessage CreateMessage<TMessage>(TMessage message) where TMessage : class
-    {
-        var now = DateTimeOffset.UtcNow;
-        return new OutboxMessage
-        {
-            Id = NewId.NextGuid(),
-            MessageType = TypeName(typeof(TMessage)),
-            Body = JsonSerializer.Serialize(message, SerializerOptions),
-            TraceParent = Activity.Current?.Id,
-            CreatedAt = now,
-            NextAttemptAt = now,
-        };
-    }
+    public static OutboxMessage CreateMessage<TMessage>(TMessage message) where TMessage : class =>
+        CreateMessageFromJson<TMessage>(JsonSerializer.Serialize(message, SerializerOptions));
 
     /// <summary>
     /// The outbox row of an event whose JSON the caller wrote itself, as <see cref="CreateMessage{TMessage}(TMessage)"/>
