@@ -15,14 +15,8 @@ public static class InteractionMapper
     /// <summary>A new interaction from a request that passed <see cref="InteractionValidator.Validate"/>.</summary>
     public static Interaction ToInteraction(RecordInteractionRequest request, string? caller, DateTimeOffset now)
     {
-        var interaction = new Interaction
-        {
-            Id = Guid.CreateVersion7(now),
-            Kind = request.Kind!,
-            RecordedAt = now,
-            Payload = "{}",
-        };
-        Apply(interaction, request, caller, now);
+        var (interaction, payload) = ToColumnsAndPayload(request, caller, now);
+        interaction.Payload = PayloadText(payload);
         return interaction;
     }
 
@@ -44,10 +38,9 @@ public static class InteractionMapper
 
     /// <summary>Writes every field of a validated request over the interaction (a full correction). The kind stays.</summary>
     public static void Apply(Interaction interaction, RecordInteractionRequest request, string? caller, DateTimeOffset now)
-    {
-        var payload = ApplyColumns(interaction, request, caller, now);
-        interaction.Payload = JsonSerializer.Serialize(payload, payload.GetType(), PayloadJson);
-    }
+        => interaction.Payload = PayloadText(ApplyColumns(interaction, request, caller, now));
+
+    private static string PayloadText(object payload) => JsonSerializer.Serialize(payload, payload.GetType(), PayloadJson);
 
     /// <summary>Sets the columns from the request; returns the kind's payload.</summary>
     private static object ApplyColumns(Interaction interaction, RecordInteractionRequest request, string? caller, DateTimeOffset now)
