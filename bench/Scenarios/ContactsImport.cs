@@ -151,15 +151,17 @@ public static class ContactsImport
         var lastReport = TimeSpan.Zero;
         while (true)
         {
-            var (unsent, imported) = await Counts(contacts, """
+            var contactsCounts = await CountsAsync(contacts, """
                 SELECT count(*) FILTER (WHERE sent_at IS NULL), count(*) FILTER (WHERE message_type LIKE 'CustomerBase.Contacts.Contracts.ContactsImported,%')
                 FROM outbox_messages
                 """);
-            var (consumed, pending, published) = await Counts3(segmentation, """
+            var (unsent, imported) = (contactsCounts[0], contactsCounts[1]);
+            var segmentationCounts = await CountsAsync(segmentation, """
                 SELECT (SELECT count(*) FROM inbox_messages WHERE consumer = 'CustomerBase.Segmentation.IntegrationEvents.ContactsImportedConsumer'),
                        (SELECT count(*) FROM pending_statistics),
                        (SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL)
                 """);
+            var (consumed, pending, published) = (segmentationCounts[0], segmentationCounts[1], segmentationCounts[2]);
             if (unsent == 0 && consumed >= imported && pending == 0 && published == 0)
             {
                 Console.WriteLine($"  segmentation caught up {importDone.Elapsed.TotalSeconds:0.0} s after the import completed");
@@ -175,20 +177,13 @@ public static class ContactsImport
             await Task.Delay(250);
         }
 
-        static async Task<(long, long)> Counts(NpgsqlConnection connection, string sql)
+        // The one row of a query of counts.
+        static async Task<long[]> CountsAsync(NpgsqlConnection connection, string sql)
         {
             await using var command = new NpgsqlCommand(sql, connection);
             await using var reader = await command.ExecuteReaderAsync();
             await reader.ReadAsync();
-            return (reader.GetInt64(0), reader.GetInt64(1));
-        }
-
-        static async Task<(long, long, long)> Counts3(NpgsqlConnection connection, string sql)
-        {
-            await using var command = new NpgsqlCommand(sql, connection);
-            await using var reader = await command.ExecuteReaderAsync();
-            await reader.ReadAsync();
-            return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+            return [.. Enumerable.Range(0, reader.FieldCount).Select(reader.GetInt64)];
         }
     }
 
