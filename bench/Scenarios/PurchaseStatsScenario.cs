@@ -38,9 +38,7 @@ public static class PurchaseStatsScenario
             await connection.OpenAsync();
             foreach (var chunk in Enumerable.Range(1, contacts).Chunk(10_000))
             {
-                await using var transaction = await connection.BeginTransactionAsync();
-                await PurchaseStatsRefresher.RefreshAsync(connection, transaction, chunk.Select(InteractionsSeed.ContactId).ToList(), default);
-                await transaction.CommitAsync();
+                await PurchaseStatsRefresher.RecomputeAsync(connection, chunk.Select(InteractionsSeed.ContactId).ToList(), default);
             }
         }
         await InteractionsSeed.VacuumAnalyzeAsync(interactionsDb, "contact_purchase_stats");

@@ -25,7 +25,7 @@ public sealed class MetricsAndAffinityTests(SystemFixture fixture)
     [Fact]
     public async Task StagesRfmChurnAndNextPurchaseMatchTheHandCheckedValues()
     {
-        await using var database = await PrivateSegmentationDatabase.CreateAsync(fixture);
+        await using var database = await PrivateDatabase.SegmentationAsync(fixture);
         await using var db = database.NewContext();
         var (a, b, c, d, e, f, g) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
         await db.ApplyContactsAsync([.. new[] { a, b, c, d, e, f, g }.Select(Contact)], Ct);
@@ -81,7 +81,7 @@ public sealed class MetricsAndAffinityTests(SystemFixture fixture)
     [Fact]
     public async Task CancelledOrdersStopCountingAndALateStatusDoesNotOverwriteANewerOne()
     {
-        await using var database = await PrivateSegmentationDatabase.CreateAsync(fixture);
+        await using var database = await PrivateDatabase.SegmentationAsync(fixture);
         await using var db = database.NewContext();
         var contact = Guid.NewGuid();
         await db.ApplyContactsAsync([Contact(contact)], Ct);
@@ -100,7 +100,7 @@ public sealed class MetricsAndAffinityTests(SystemFixture fixture)
     [Fact]
     public async Task AlsoBoughtAndRecommendationsMatchTheHandCheckedValues()
     {
-        await using var database = await PrivateSegmentationDatabase.CreateAsync(fixture);
+        await using var database = await PrivateDatabase.SegmentationAsync(fixture);
         await using var db = database.NewContext();
         var people = Enumerable.Range(0, 6).Select(_ => Guid.NewGuid()).ToArray();
         await db.ApplyContactsAsync([.. people.Select(Contact)], Ct);

@@ -11,7 +11,7 @@ public sealed class PreviewQueryTests(SystemFixture fixture)
     [Fact]
     public async Task TheParallelWorkerLimitHoldsInsideThePreviewsTransactionOnly()
     {
-        await using var database = await PrivateSegmentationDatabase.CreateAsync(fixture);
+        await using var database = await PrivateDatabase.SegmentationAsync(fixture);
         await using var db = database.NewContext();
         const string Setting = "SELECT current_setting('max_parallel_workers_per_gather')";
         await db.Database.OpenConnectionAsync(Ct);

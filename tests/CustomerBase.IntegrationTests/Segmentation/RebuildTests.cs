@@ -21,7 +21,7 @@ public sealed class RebuildTests(SystemFixture fixture)
     [Fact]
     public async Task ARebuildRecomputesEverythingFromTheStoredOrdersAndPublishesTheChanges()
     {
-        await using var database = await PrivateSegmentationDatabase.CreateAsync(fixture);
+        await using var database = await PrivateDatabase.SegmentationAsync(fixture);
         var now = DateTimeOffset.UtcNow;
         var (buyer, idle) = (Guid.NewGuid(), Guid.NewGuid());
         Guid segmentId;
@@ -65,7 +65,7 @@ public sealed class RebuildTests(SystemFixture fixture)
     [Fact]
     public async Task ARebuildGivesContactsKnownOnlyFromOrdersAProfileWithTheirStatistics()
     {
-        await using var database = await PrivateSegmentationDatabase.CreateAsync(fixture);
+        await using var database = await PrivateDatabase.SegmentationAsync(fixture);
         var now = DateTimeOffset.UtcNow;
         var (buyer, cancelledOnly) = (Guid.NewGuid(), Guid.NewGuid());
         await using (var db = database.NewContext())
@@ -95,7 +95,7 @@ public sealed class RebuildTests(SystemFixture fixture)
     }
 
     /// <summary>The rebuild's recomputer over a private database, as the service wires it.</summary>
-    private ReadModelRecomputer RecomputerOver(PrivateSegmentationDatabase database)
+    private ReadModelRecomputer RecomputerOver(PrivateDatabase<SegmentationDbContext> database)
     {
         var services = new ServiceCollection()
             .AddLogging()

@@ -24,7 +24,7 @@ public sealed class RulePropertyTests(SystemFixture fixture)
     {
         var seed = Environment.TickCount;
         var random = new Random(seed);
-        await using var database = await PrivateSegmentationDatabase.CreateAsync(fixture);
+        await using var database = await PrivateDatabase.SegmentationAsync(fixture);
         var profiles = Enumerable.Range(0, 400).Select(_ => RandomProfile(random)).ToList();
         await using (var db = database.NewContext())
         {

@@ -52,6 +52,9 @@ public sealed class InteractionsDbContext(DbContextOptions<InteractionsDbContext
             stats.ToTable("contact_purchase_stats");
             stats.HasKey(s => s.ContactId);
             stats.Property(s => s.Total).HasPrecision(20, 2);
+            stats.Property(s => s.OrderDates).HasDefaultValueSql("'{}'");
+            stats.Property(s => s.CategorySpend).HasColumnType("jsonb").HasDefaultValueSql("'{}'");
+            stats.Property(s => s.RefreshedAt).HasDefaultValueSql("'infinity'");
         });
 
         modelBuilder.Entity<ImportJob>(job =>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using CustomerBase.Interactions.Apis;
 using CustomerBase.Interactions.Contracts;
@@ -25,8 +26,8 @@ public sealed record ImportWork(Guid JobId, string Path, string Format, ContactC
 /// Ingests uploaded history files one at a time: reads rows as a stream, validates each as <c>POST /api/interactions</c>
 /// would, checks the batch's contacts with one cached gRPC call per 1,000 unknown ids, and writes the good rows with
 /// binary COPY together with their orders' <c>OrdersImported</c> outbox rows, the batch's row errors and the job's
-/// progress, in one transaction per batch. Memory stays at one batch (and a set of the contacts whose purchase
-/// statistics are refreshed at the end).
+/// progress, in one transaction per batch. Memory stays at one batch, and what the committed orders add to their
+/// contacts' purchase statistics (merged in every 1,000,000 orders or 50,000 contacts, and at the end).
 /// </summary>
 public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbox, IOptions<ImportOptions> options, ILogger<ImportRunner> logger)
     : BackgroundService
@@ -66,6 +67,7 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await connection.OpenAsync(ct);
         var progress = new Progress();
+        progress.Purchases.Restart(await DatabaseClockAsync(connection, ct));
         var batch = new List<ImportRow>(options.Value.BatchSize);
         var json = new ImportBatchJson();
         try
@@ -85,7 +87,7 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
         finally
         {
             // Also when the job stops half-way: the batches it committed count.
-            await RefreshStatisticsAsync(connection, progress.OrderContacts, CancellationToken.None);
+            await MergePurchasesAsync(connection, work.JobId, progress.Purchases, CancellationToken.None);
         }
         await FinishAsync(work.JobId, ImportStatuses.Completed, null, ct);
         logger.LogInformation("Import {JobId} completed: {Imported} rows imported, {Failed} refused", work.JobId, progress.Imported, progress.Failed);
@@ -97,25 +99,36 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
         public long Imported;
         public long Failed;
 
-        /// <summary>Contacts whose purchase statistics the job changed (16 bytes each, however many rows).</summary>
-        public readonly HashSet<Guid> OrderContacts = [];
+        /// <summary>What the committed orders add to their contacts' purchase statistics, merged in when it grows large and at the end.</summary>
+        public readonly ImportedPurchases Purchases = new();
     }
+
+    // Merge what the job's orders add to their contacts' statistics every so often: memory stays bounded (about 8 bytes
+    // an order and a few hundred a contact), and each merge costs little more than the rows it writes.
+    private const int MergeAfterOrders = 1_000_000;
+    private const int MergeAfterContacts = 50_000;
 
     private const int OrdersPerMessage = 500;
 
     /// <summary>
-    /// Statistics are recomputed once per contact when the job ends (or stops), not per batch: a batch recomputing every
-    /// contact it touched from all their orders would make the import quadratic in a contact's history.
+    /// Statistics are not recomputed per batch (recomputing every contact a batch touched from all their orders would make
+    /// the import quadratic in a contact's history), nor once at the end from all the contacts' orders (which grows with
+    /// the base): the committed orders are counted as they go and merged in (ADR 34).
     /// </summary>
-    private static async Task RefreshStatisticsAsync(NpgsqlConnection connection, HashSet<Guid> contacts, CancellationToken ct)
+    private async Task MergePurchasesAsync(NpgsqlConnection connection, Guid jobId, ImportedPurchases purchases, CancellationToken ct)
     {
-        // Each chunk reads the whole interactions table once (thousands of contacts' orders lie on every page): few, large chunks.
-        foreach (var chunk in contacts.Chunk(20_000))
-        {
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            await PurchaseStatsRefresher.RefreshAsync(connection, transaction, chunk, ct);
-            await transaction.CommitAsync(ct);
-        }
+        var started = Stopwatch.GetTimestamp();
+        await PurchaseStatsRefresher.MergeAsync(connection, purchases, ct);
+        logger.LogInformation("Import {JobId} merged {Orders} orders into the statistics of {Contacts} contacts in {Milliseconds:0} ms",
+            jobId, purchases.Orders, purchases.Contacts.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        purchases.Restart(await DatabaseClockAsync(connection, ct));
+    }
+
+    /// <summary>PostgreSQL's clock, which stamps every statistics row: orders committed after this moment are the next merge's.</summary>
+    private static async Task<DateTime> DatabaseClockAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT clock_timestamp()", connection);
+        return (DateTime)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private async Task WriteBatchAsync(NpgsqlConnection connection, ContactChecker contacts, ImportWork work, List<ImportRow> batch, ImportBatchJson json, Progress progress, CancellationToken ct)
@@ -158,7 +171,6 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
             if (payload is OrderPayload order)
             {
                 imported.Add((interaction, order));
-                progress.OrderContacts.Add(interaction.ContactId);
             }
         }
         var events = imported.Chunk(OrdersPerMessage)
@@ -183,9 +195,17 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
             }
             await transaction.CommitAsync(ct);
         }
+        foreach (var (interaction, order) in imported)
+        {
+            progress.Purchases.Add(interaction.ContactId, interaction.OccurredAt, interaction.Status, order);
+        }
         if (events.Count > 0)
         {
             outbox.Notify();
+        }
+        if (progress.Purchases.Orders >= MergeAfterOrders || progress.Purchases.Contacts.Count >= MergeAfterContacts)
+        {
+            await MergePurchasesAsync(connection, work.JobId, progress.Purchases, ct);
         }
     }
 

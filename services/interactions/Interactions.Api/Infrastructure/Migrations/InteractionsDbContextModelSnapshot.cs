@@ -30,6 +30,13 @@ namespace CustomerBase.Interactions.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("contact_id");
 
+                    b.Property<string>("CategorySpend")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("category_spend")
+                        .HasDefaultValueSql("'{}'");
+
                     b.Property<DateTimeOffset>("FirstOrderAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("first_order_at");
@@ -45,6 +52,19 @@ namespace CustomerBase.Interactions.Infrastructure.Migrations
                     b.Property<int>("OrderCount")
                         .HasColumnType("integer")
                         .HasColumnName("order_count");
+
+                    b.PrimitiveCollection<DateTimeOffset[]>("OrderDates")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone[]")
+                        .HasColumnName("order_dates")
+                        .HasDefaultValueSql("'{}'");
+
+                    b.Property<DateTimeOffset>("RefreshedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refreshed_at")
+                        .HasDefaultValueSql("'infinity'");
 
                     b.PrimitiveCollection<string[]>("TopCategories")
                         .IsRequired()
