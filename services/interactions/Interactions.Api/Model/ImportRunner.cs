@@ -68,24 +68,33 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
         await connection.OpenAsync(ct);
         var progress = new Progress();
         progress.Purchases.Restart(await DatabaseClockAsync(connection, ct));
-        var batch = new List<ImportRow>(options.Value.BatchSize);
-        var json = new ImportBatchJson();
+        // One batch is written while the next is read and prepared (parsing, validation, the contacts' check, JSON):
+        // the service's work and PostgreSQL's overlap. Three JSON buffers go round: one being filled, one waiting, one
+        // being written.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var prepared = Channel.CreateBounded<PreparedBatch>(1);
+        var buffers = Channel.CreateUnbounded<ImportBatchJson>();
+        for (var i = 0; i < 3; i++)
+        {
+            buffers.Writer.TryWrite(new ImportBatchJson());
+        }
+        var reading = Task.Run(() => PrepareBatchesAsync(contacts, work, prepared.Writer, buffers.Reader, stop.Token), CancellationToken.None);
         try
         {
-            await using var file = File.OpenRead(work.Path);
-            await foreach (var row in ImportRowReader.ReadAsync(file, work.Format, ct))
+            await foreach (var batch in prepared.Reader.ReadAllAsync(ct))
             {
-                batch.Add(row);
-                if (batch.Count == options.Value.BatchSize)
-                {
-                    await WriteBatchAsync(connection, contacts, work, batch, json, progress, ct);
-                    batch.Clear();
-                }
+                await WriteBatchAsync(connection, work, batch, progress, ct);
+                buffers.Writer.TryWrite(batch.Json);
             }
-            await WriteBatchAsync(connection, contacts, work, batch, json, progress, ct);
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            throw;
         }
         finally
         {
+            await reading; // it reports its failure through the channel
             // Also when the job stops half-way: the batches it committed count.
             await MergePurchasesAsync(connection, work.JobId, progress.Purchases, CancellationToken.None);
         }
@@ -131,7 +140,36 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
         return (DateTime)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    private async Task WriteBatchAsync(NpgsqlConnection connection, ContactChecker contacts, ImportWork work, List<ImportRow> batch, ImportBatchJson json, Progress progress, CancellationToken ct)
+    /// <summary>A batch read and prepared, waiting to be written: its rows, its orders' events and its errors, its payloads in <see cref="Json"/>.</summary>
+    private sealed record PreparedBatch(int Read, List<(Interaction Interaction, Range Payload)> Interactions, List<(Interaction Interaction, OrderPayload Order)> Orders,
+        List<OutboxMessage> Events, List<(long Row, string Field, string Message)> Errors, ImportBatchJson Json);
+
+    /// <summary>Reads the file and prepares its batches, one ahead of the writer; completes the channel, with the failure if there is one.</summary>
+    private async Task PrepareBatchesAsync(ContactChecker contacts, ImportWork work, ChannelWriter<PreparedBatch> prepared, ChannelReader<ImportBatchJson> buffers, CancellationToken ct)
+    {
+        try
+        {
+            var batch = new List<ImportRow>(options.Value.BatchSize);
+            await using var file = File.OpenRead(work.Path);
+            await foreach (var row in ImportRowReader.ReadAsync(file, work.Format, ct))
+            {
+                batch.Add(row);
+                if (batch.Count == options.Value.BatchSize)
+                {
+                    await prepared.WriteAsync(await PrepareBatchAsync(contacts, work, batch, await buffers.ReadAsync(ct), ct), ct);
+                    batch.Clear();
+                }
+            }
+            await prepared.WriteAsync(await PrepareBatchAsync(contacts, work, batch, await buffers.ReadAsync(ct), ct), ct);
+            prepared.Complete();
+        }
+        catch (Exception ex)
+        {
+            prepared.Complete(ex);
+        }
+    }
+
+    private static async Task<PreparedBatch> PrepareBatchAsync(ContactChecker contacts, ImportWork work, List<ImportRow> batch, ImportBatchJson json, CancellationToken ct)
     {
         var errors = new List<(long Row, string Field, string Message)>();
         var valid = new List<(long Row, RecordInteractionRequest Request)>(batch.Count);
@@ -176,14 +214,19 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
         var events = imported.Chunk(OrdersPerMessage)
             .Select(orders => Outbox.CreateMessageFromJson<OrdersImported>(json.OrdersImportedBody(work.JobId, orders))).ToList();
 
-        progress.Read += batch.Count;
-        progress.Imported += interactions.Count;
-        progress.Failed += batch.Count - interactions.Count;
+        return new PreparedBatch(batch.Count, interactions, imported, events, errors, json);
+    }
+
+    private async Task WriteBatchAsync(NpgsqlConnection connection, ImportWork work, PreparedBatch batch, Progress progress, CancellationToken ct)
+    {
+        progress.Read += batch.Read;
+        progress.Imported += batch.Interactions.Count;
+        progress.Failed += batch.Read - batch.Interactions.Count;
         await using (var transaction = await connection.BeginTransactionAsync(ct))
         {
-            await InteractionCopyWriter.CopyInteractionsAsync(connection, interactions, json, ct);
-            await InteractionCopyWriter.CopyOutboxAsync(connection, events, ct);
-            await InteractionCopyWriter.CopyErrorsAsync(connection, work.JobId, errors, ct);
+            await InteractionCopyWriter.CopyInteractionsAsync(connection, batch.Interactions, batch.Json, ct);
+            await InteractionCopyWriter.CopyOutboxAsync(connection, batch.Events, ct);
+            await InteractionCopyWriter.CopyErrorsAsync(connection, work.JobId, batch.Errors, ct);
             await using (var update = new NpgsqlCommand(
                 "UPDATE import_jobs SET rows_read = @read, rows_imported = @imported, rows_failed = @failed WHERE id = @id", connection, transaction))
             {
@@ -195,11 +238,11 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
             }
             await transaction.CommitAsync(ct);
         }
-        foreach (var (interaction, order) in imported)
+        foreach (var (interaction, order) in batch.Orders)
         {
             progress.Purchases.Add(interaction.ContactId, interaction.OccurredAt, interaction.Status, order);
         }
-        if (events.Count > 0)
+        if (batch.Events.Count > 0)
         {
             outbox.Notify();
         }
