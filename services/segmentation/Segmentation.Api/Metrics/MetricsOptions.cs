@@ -46,7 +46,7 @@ public sealed class MetricsOptions
     /// </summary>
     public TimeSpan PendingStatisticsQuietPeriod { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>… but a long import has them counted at least this often.</summary>
+    /// <summary>… but a long import has them counted at least this often, counted from its first message since the last count.</summary>
     public TimeSpan PendingStatisticsMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
 }
 

@@ -32,21 +32,33 @@ public sealed class PendingStatisticsRefresher(IServiceScopeFactory scopes, IOpt
 
     private long _lastArrivalTicks;
 
+    // The first arrival since the last round began (0: none): a long import is counted every MaxDelay from its start,
+    // not every MaxDelay from whenever the service last counted (which, after a quiet hour, was at once).
+    private long _firstArrivalTicks;
+
     /// <summary>An <c>OrdersImported</c> or <c>ContactsImported</c> arrived: an import is still running, so counting waits for its pause.</summary>
-    public void NoteArrival() => Interlocked.Exchange(ref _lastArrivalTicks, clock.GetUtcNow().UtcTicks);
+    public void NoteArrival()
+    {
+        var now = clock.GetUtcNow().UtcTicks;
+        Interlocked.CompareExchange(ref _firstArrivalTicks, now, 0);
+        Interlocked.Exchange(ref _lastArrivalTicks, now);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var lastRound = clock.GetUtcNow();
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            var now = clock.GetUtcNow();
-            var sinceArrival = now - new DateTimeOffset(Interlocked.Read(ref _lastArrivalTicks), TimeSpan.Zero);
-            if (sinceArrival < options.Value.PendingStatisticsQuietPeriod && now - lastRound < options.Value.PendingStatisticsMaxDelay)
+            var now = clock.GetUtcNow().UtcTicks;
+            var sinceArrival = TimeSpan.FromTicks(now - Interlocked.Read(ref _lastArrivalTicks));
+            var firstArrival = Interlocked.Read(ref _firstArrivalTicks);
+            var importRunningLong = firstArrival != 0 && TimeSpan.FromTicks(now - firstArrival) >= options.Value.PendingStatisticsMaxDelay;
+            if (sinceArrival < options.Value.PendingStatisticsQuietPeriod && !importRunningLong)
             {
                 continue;
             }
+            // Arrivals from here on are counted by the next round, and start its clock.
+            Interlocked.Exchange(ref _firstArrivalTicks, 0);
             try
             {
                 var rounds = 0;
@@ -63,7 +75,6 @@ public sealed class PendingStatisticsRefresher(IServiceScopeFactory scopes, IOpt
                 // The type only: a database error can quote the values of the row it failed on.
                 logger.LogWarning("Counting imported contacts and orders failed ({ExceptionType}); the contacts stay pending for the next round", ex.GetType().Name);
             }
-            lastRound = clock.GetUtcNow();
         }
     }
 
