@@ -88,11 +88,18 @@ public static class SqlCommands
     /// bits of the uuid, taken in order so two writers never deadlock), held until commit. Two orders of one contact
     /// consumed at once then compute statistics and membership one after the other, and an Entered is never published
     /// twice. Buckets follow the uuid's order so that a rebuild's slice of the uuid space is a range of buckets.
+    /// With <paramref name="shared"/>, the locks only keep out the exclusive holders: writers that merely add rows for
+    /// later counting (imported orders) run beside each other, and wait only for a count or a live change.
     /// </summary>
-    public static Task LockContactsAsync(this DbContext db, IReadOnlyCollection<Guid> ids, CancellationToken ct) => db.ExecuteAsync("""
+    public static Task LockContactsAsync(this DbContext db, IReadOnlyCollection<Guid> ids, CancellationToken ct, bool shared = false) =>
+        db.ExecuteAsync(shared ? LockSharedSql : LockSql, [new NpgsqlParameter("ids", ids.Distinct().ToArray())], ct);
+
+    private const string LockSql = """
         SELECT pg_advisory_xact_lock(7302, b) FROM (
             SELECT DISTINCT get_byte(uuid_send(id), 0) * 4 + get_byte(uuid_send(id), 1) / 64 AS b FROM unnest(@ids) AS id ORDER BY 1) AS buckets
-        """, [new NpgsqlParameter("ids", ids.Distinct().ToArray())], ct);
+        """;
+
+    private static readonly string LockSharedSql = LockSql.Replace("pg_advisory_xact_lock(", "pg_advisory_xact_lock_shared(", StringComparison.Ordinal);
 
     /// <summary>Locks every bucket of a slice of the uuid space (<see cref="ContactScope.Slice"/>), as event consumers lock theirs.</summary>
     public static Task LockSliceAsync(this DbContext db, int index, int count, CancellationToken ct) => db.ExecuteAsync(

@@ -35,9 +35,11 @@ public sealed class OrderStatusChangedConsumer(SegmentationDbContext db, Contact
 
 /// <summary>
 /// A batch of imported past orders (up to 500), kept at once ("also bought" counts them) and counted in their contacts'
-/// statistics, metrics and segments by the next round of <see cref="PendingStatisticsRefresher"/> (ADR 0029).
+/// statistics, metrics and segments by the next round of <see cref="PendingStatisticsRefresher"/> (ADR 0029). Its contact
+/// locks are shared: an import's messages all touch the same contacts, and with exclusive locks they were stored one
+/// message at a time; they only need to keep a count (which takes the locks exclusively) from reading half of them.
 /// </summary>
-public sealed class OrdersImportedConsumer(SegmentationDbContext db, ContactChangeProcessor processor, PendingStatisticsRefresher pending, ILogger<OrdersImportedConsumer> logger)
+public sealed class OrdersImportedConsumer(SegmentationDbContext db, PendingStatisticsRefresher pending, ILogger<OrdersImportedConsumer> logger)
     : InboxConsumer<SegmentationDbContext, OrdersImported>(db, logger)
 {
     protected override async Task HandleAsync(OrdersImported message, ConsumeContext<OrdersImported> context)
@@ -45,7 +47,7 @@ public sealed class OrdersImportedConsumer(SegmentationDbContext db, ContactChan
         var ct = context.CancellationToken;
         pending.NoteArrival();
         var ids = message.Orders.Select(o => o.ContactId).Distinct().ToList();
-        await processor.LockAsync(ids, ct);
+        await Db.LockContactsAsync(ids, ct, shared: true);
         await Db.ApplyOrdersPlacedAsync(message.Orders, ct);
         await PendingStatisticsRefresher.DeferAsync(Db, ids, ct);
     }

@@ -24,9 +24,16 @@ public sealed class PendingStatisticsRefresher(IServiceScopeFactory scopes, IOpt
     /// Marks contacts whose imported orders or attributes were just stored, in the consumer's transaction and under its contact locks
     /// (<see cref="ContactChangeProcessor.LockAsync"/>): a round that has already read their orders holds those locks
     /// until it commits and removes its marks, so a mark written behind it is never removed unread.
+    /// Contacts already marked are skipped before inserting: during an import nearly all are, and consumers holding
+    /// shared locks would otherwise wait on each other's uncommitted marks (taken in id order, so never in a cycle).
+    /// A mark seen committed is still unread: a round that claimed it takes the contact's lock exclusively before it
+    /// reads, so it waits for this transaction and reads its orders.
     /// </summary>
     public static Task DeferAsync(SegmentationDbContext db, IReadOnlyCollection<Guid> contactIds, CancellationToken ct) => db.ExecuteAsync("""
-        INSERT INTO pending_statistics (contact_id, since) SELECT id, now() FROM unnest(@ids) AS id
+        INSERT INTO pending_statistics (contact_id, since)
+        SELECT id, now() FROM unnest(@ids) AS id
+        WHERE NOT EXISTS (SELECT 1 FROM pending_statistics p WHERE p.contact_id = id)
+        ORDER BY id
         ON CONFLICT (contact_id) DO NOTHING
         """, [new NpgsqlParameter("ids", contactIds.Distinct().ToArray())], ct);
 
