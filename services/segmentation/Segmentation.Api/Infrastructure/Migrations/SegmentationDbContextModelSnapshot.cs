@@ -328,7 +328,8 @@ namespace CustomerBase.Segmentation.Infrastructure.Migrations
 
                     b.HasIndex("Skus")
                         .HasDatabaseName("ix_orders_skus")
-                        .HasAnnotation("Npgsql:StorageParameter:fastupdate", false);
+                        .HasAnnotation("Npgsql:StorageParameter:fastupdate", true)
+                        .HasAnnotation("Npgsql:StorageParameter:gin_pending_list_limit", 1024);
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Skus"), "gin");
 
