@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using CustomerBase.Interactions.Apis;
 using Sylvan.Data.Csv;
@@ -24,31 +27,99 @@ public static class ImportRowReader
     public static IAsyncEnumerable<ImportRow> ReadAsync(Stream file, string format, CancellationToken ct) =>
         format == Csv ? ReadCsvAsync(file, ct) : ReadJsonLinesAsync(file, ct);
 
+    /// <summary>
+    /// JSON lines are read as UTF-8 bytes and each line deserialised from them: decoding the file to UTF-16 strings, which
+    /// the serializer then transcodes back to UTF-8, cost a tenth of the ingest's CPU. A line that is not valid UTF-8 is
+    /// reported as unreadable, like any other malformed line.
+    /// </summary>
     private static async IAsyncEnumerable<ImportRow> ReadJsonLinesAsync(Stream file, [EnumeratorCancellation] CancellationToken ct)
     {
-        using var reader = new StreamReader(file);
+        var pipe = PipeReader.Create(await Utf8Async(file, ct), new StreamPipeReaderOptions(bufferSize: 1 << 16));
+        var rows = new List<ImportRow>();
         long number = 0;
-        while (await reader.ReadLineAsync(ct) is { } line)
+        try
         {
+            while (true)
+            {
+                var result = await pipe.ReadAsync(ct);
+                var buffer = result.Buffer;
+                var consumed = ReadLines(buffer, result.IsCompleted, rows, ref number);
+                pipe.AdvanceTo(consumed, buffer.End);
+                foreach (var row in rows)
+                {
+                    yield return row;
+                }
+                rows.Clear();
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            await pipe.CompleteAsync();
+        }
+    }
+
+    /// <summary>The file as UTF-8 after its byte order mark, if any: a UTF-16 file (marked so) is transcoded, as a text reader would have read it.</summary>
+    private static async Task<Stream> Utf8Async(Stream file, CancellationToken ct)
+    {
+        var head = new byte[3];
+        var read = await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+        var (encoding, bom) = head.AsSpan(0, read) switch
+        {
+            [0xEF, 0xBB, 0xBF, ..] => (null, 3),
+            [0xFF, 0xFE, ..] => (Encoding.Unicode, 2),
+            [0xFE, 0xFF, ..] => (Encoding.BigEndianUnicode, 2),
+            _ => ((Encoding?)null, 0),
+        };
+        file.Position = bom;
+        return encoding is null ? file : Encoding.CreateTranscodingStream(file, encoding, Encoding.UTF8);
+    }
+
+    /// <summary>Reads the complete lines of <paramref name="buffer"/> (and, at the end of the file, the last one); returns where they end.</summary>
+    private static SequencePosition ReadLines(ReadOnlySequence<byte> buffer, bool isLast, List<ImportRow> rows, ref long number)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        while (true)
+        {
+            if (!reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
+            {
+                if (!isLast || reader.End)
+                {
+                    break;
+                }
+                line = reader.UnreadSequence;
+                reader.AdvanceToEnd();
+            }
             number++;
-            if (string.IsNullOrWhiteSpace(line))
+            if (line.IsSingleSegment ? Blank(line.FirstSpan) : Blank(line.ToArray()))
             {
                 continue;
             }
-            RecordInteractionRequest? request = null;
-            string? error = null;
-            try
-            {
-                request = JsonSerializer.Deserialize<RecordInteractionRequest>(line, Json);
-            }
-            catch (JsonException ex)
-            {
-                error = FieldOf(ex);
-            }
-            yield return request is null
-                ? new ImportRow(number, null, [(error ?? "", "Not a JSON object in the shape of POST /api/interactions.")])
-                : new ImportRow(number, request, []);
+            rows.Add(ReadLine(line.IsSingleSegment ? line.FirstSpan : line.ToArray(), number));
         }
+        return reader.Position;
+    }
+
+    private static bool Blank(ReadOnlySpan<byte> line) => line.Trim(" \t\r"u8).IsEmpty;
+
+    private static ImportRow ReadLine(ReadOnlySpan<byte> line, long number)
+    {
+        RecordInteractionRequest? request = null;
+        string? error = null;
+        try
+        {
+            request = JsonSerializer.Deserialize<RecordInteractionRequest>(line, Json);
+        }
+        catch (JsonException ex)
+        {
+            error = FieldOf(ex);
+        }
+        return request is null
+            ? new ImportRow(number, null, [(error ?? "", "Not a JSON object in the shape of POST /api/interactions.")])
+            : new ImportRow(number, request, []);
     }
 
     private static async IAsyncEnumerable<ImportRow> ReadCsvAsync(Stream file, [EnumeratorCancellation] CancellationToken ct)
