@@ -45,5 +45,12 @@ public static class Outbox
         };
     }
 
+    /// <summary>
+    /// The outbox row of an event whose body a bulk writer copies into the table itself, as UTF-8 JSON written as
+    /// <see cref="CreateMessage{TMessage}(TMessage)"/> would serialise it; the row's <see cref="OutboxMessage.Body"/>
+    /// stays empty. Spares a large event its string (hundreds of KB on the large-object heap, per message).
+    /// </summary>
+    public static OutboxMessage CreateBulkMessage<TMessage>() where TMessage : class => CreateMessageFromJson<TMessage>("");
+
     internal static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 }

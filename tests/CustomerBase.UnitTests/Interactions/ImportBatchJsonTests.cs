@@ -58,11 +58,14 @@ public sealed class ImportBatchJsonTests
         var orders = new[] { Map(Order("N-1", "herbata", 12.10m, "new")), Map(Order("N-2", null, 7m, "cancelled")) }
             .Select(m => (m.Interaction, (OrderPayload)m.Payload)).ToList();
 
-        var body = json.OrdersImportedBody(jobId, orders);
+        var first = json.OrdersImportedBody(jobId, orders[..1]);
+        var body = Encoding.UTF8.GetString(json.Event(json.OrdersImportedBody(jobId, orders)).Span);
 
         var expected = Outbox.CreateMessage(new OrdersImported(jobId, orders.Select(o => o.Interaction.Placed(o.Item2, imported: true)).ToList())).Body;
         Assert.Equal(expected, body);
         Assert.Equal(2, JsonDocument.Parse(body).RootElement.GetProperty("orders").GetArrayLength());
+        // The batch's earlier event is still there, whole, before it.
+        Assert.Equal(1, JsonDocument.Parse(json.Event(first)).RootElement.GetProperty("orders").GetArrayLength());
     }
 
     private static string Serialized(object payload) => JsonSerializer.Serialize(payload, payload.GetType(), InteractionMapper.PayloadJson);

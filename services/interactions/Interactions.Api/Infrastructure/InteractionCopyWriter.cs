@@ -33,7 +33,8 @@ public static class InteractionCopyWriter
         await copy.CompleteAsync(ct);
     }
 
-    public static async Task CopyOutboxAsync(NpgsqlConnection connection, IReadOnlyList<OutboxMessage> rows, CancellationToken ct)
+    /// <summary>Outbox rows with their bodies as UTF-8 JSON (<see cref="Outbox.CreateBulkMessage{TMessage}"/>).</summary>
+    public static async Task CopyOutboxAsync(NpgsqlConnection connection, IReadOnlyList<(OutboxMessage Row, ReadOnlyMemory<byte> Body)> rows, CancellationToken ct)
     {
         if (rows.Count == 0)
         {
@@ -41,12 +42,12 @@ public static class InteractionCopyWriter
         }
         await using var copy = await connection.BeginBinaryImportAsync(
             $"COPY {MessagingModelBuilderExtensions.OutboxTable} (id, message_type, body, trace_parent, created_at, next_attempt_at, attempts) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var m in rows)
+        foreach (var (m, body) in rows)
         {
             await copy.StartRowAsync(ct);
             await copy.WriteAsync(m.Id, NpgsqlDbType.Uuid, ct);
             await copy.WriteAsync(m.MessageType, NpgsqlDbType.Varchar, ct);
-            await copy.WriteAsync(m.Body, NpgsqlDbType.Json, ct);
+            await copy.WriteAsync(body, NpgsqlDbType.Json, ct);
             await WriteNullableAsync(copy, m.TraceParent, NpgsqlDbType.Varchar, ct);
             await copy.WriteAsync(m.CreatedAt, NpgsqlDbType.TimestampTz, ct);
             await copy.WriteAsync(m.NextAttemptAt, NpgsqlDbType.TimestampTz, ct);

@@ -142,7 +142,7 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
 
     /// <summary>A batch read and prepared, waiting to be written: its rows, its orders' events and its errors, its payloads in <see cref="Json"/>.</summary>
     private sealed record PreparedBatch(int Read, List<(Interaction Interaction, Range Payload)> Interactions, List<(Interaction Interaction, OrderPayload Order)> Orders,
-        List<OutboxMessage> Events, List<(long Row, string Field, string Message)> Errors, ImportBatchJson Json);
+        List<(OutboxMessage Row, Range Body)> Events, List<(long Row, string Field, string Message)> Errors, ImportBatchJson Json);
 
     /// <summary>Reads the file and prepares its batches, one ahead of the writer; completes the channel, with the failure if there is one.</summary>
     private async Task PrepareBatchesAsync(ContactChecker contacts, ImportWork work, ChannelWriter<PreparedBatch> prepared, ChannelReader<ImportBatchJson> buffers, CancellationToken ct)
@@ -212,7 +212,7 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
             }
         }
         var events = imported.Chunk(OrdersPerMessage)
-            .Select(orders => Outbox.CreateMessageFromJson<OrdersImported>(json.OrdersImportedBody(work.JobId, orders))).ToList();
+            .Select(orders => (Outbox.CreateBulkMessage<OrdersImported>(), json.OrdersImportedBody(work.JobId, orders))).ToList();
 
         return new PreparedBatch(batch.Count, interactions, imported, events, errors, json);
     }
@@ -225,7 +225,7 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
         await using (var transaction = await connection.BeginTransactionAsync(ct))
         {
             await InteractionCopyWriter.CopyInteractionsAsync(connection, batch.Interactions, batch.Json, ct);
-            await InteractionCopyWriter.CopyOutboxAsync(connection, batch.Events, ct);
+            await InteractionCopyWriter.CopyOutboxAsync(connection, batch.Events.Select(e => (e.Row, batch.Json.Event(e.Body))).ToList(), ct);
             await InteractionCopyWriter.CopyErrorsAsync(connection, work.JobId, batch.Errors, ct);
             await using (var update = new NpgsqlCommand(
                 "UPDATE import_jobs SET rows_read = @read, rows_imported = @imported, rows_failed = @failed WHERE id = @id", connection, transaction))
