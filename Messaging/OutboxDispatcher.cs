@@ -29,6 +29,15 @@ public sealed class OutboxOptions
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Publishes of a batch waiting for their broker confirm at once (ADR 32). They are started in the rows' order on
+    /// the bus's one publishing channel, so the broker receives them in that order; 1 publishes one row at a time.
+    /// </summary>
+    public int MaxPublishesInFlight { get; set; } = 64;
+
+    /// <summary>Body bytes of the publishes waiting for their confirm; a body larger than this is published alone.</summary>
+    public int MaxBytesInFlight { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
     /// Message types published as their stored JSON, never read back into the type (ADR 27): large or numerous events
     /// whose exchange does not depend on their content. Others are deserialised and published, so a topology keyed on
     /// their fields (campaigns routes <c>DeliverMessage</c> by channel) applies. See <see cref="MessagingExtensions.PublishStoredJson{TMessage}"/>.
@@ -51,7 +60,13 @@ public sealed class OutboxDispatcher<TDbContext>(
     private static readonly ActivitySource ActivitySource = new(TelemetrySources.Messaging);
     private static readonly ConcurrentDictionary<string, Type> Types = new();
     private readonly OutboxOptions _options = options.Value;
+    private readonly ILogger _logger = logger;
     private readonly StoredMessagePublisher _publisher = new(bus);
+
+    // Types confirmed since the start or the last failure. The first publish of a type on a channel declares its
+    // exchange (a broker round trip inside MassTransit's send): publishes started behind it could overtake it, so it
+    // goes alone. Only the dispatcher's loop touches this set.
+    private readonly HashSet<Type> _confirmedTypes = [];
 
     // The body comes as UTF-8 bytes (bytea), read one row at a time while the rows are published: a batch of large
     // events (1,000 imported contacts each, ~700 KB) is never held whole, as strings, in memory.
@@ -79,7 +94,7 @@ public sealed class OutboxDispatcher<TDbContext>(
             catch (Exception ex)
             {
                 // The database may be briefly unavailable: keep the loop alive, try again at the next poll.
-                logger.LogWarning("Outbox dispatch failed: {ExceptionType}", ex.GetType().Name);
+                _logger.LogWarning("Outbox dispatch failed: {ExceptionType}", ex.GetType().Name);
             }
 
             try
@@ -93,53 +108,82 @@ public sealed class OutboxDispatcher<TDbContext>(
         }
     }
 
-    /// <summary>Publishes one batch, in the order the rows were written; true when a full batch went out and more may be waiting.</summary>
+    /// <summary>
+    /// Publishes one batch, in the order the rows were written, up to <see cref="OutboxOptions.MaxPublishesInFlight"/>
+    /// at a time; true when a full batch went out and more may be waiting.
+    /// </summary>
     private async Task<bool> DispatchBatchAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
 
-        var sent = new List<Guid>();
-        Failure? failed = null;
+        var window = new PublishWindow(this);
         var claimed = 0;
-        await using (var command = new NpgsqlCommand(ClaimPendingSql, (NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction()))
+        try
         {
+            await using var command = new NpgsqlCommand(ClaimPendingSql, (NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction());
             command.Parameters.AddWithValue("limit", _options.BatchSize);
             await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
-            while (await reader.ReadAsync(ct))
+            while (window.Failed is null && await reader.ReadAsync(ct))
             {
                 claimed++;
                 var id = reader.GetGuid(0);
                 var messageType = reader.GetString(1);
                 var traceParent = await reader.IsDBNullAsync(2, ct) ? null : reader.GetString(2);
                 var attempts = reader.GetInt32(3);
-                if (await TryPublishAsync(reader, id, messageType, traceParent, ct) is { } error)
+                var (row, error) = await ReadRowAsync(reader, messageType, ct);
+                if (row is null)
                 {
-                    // The broker is probably down: the rest of the batch would fail the same way, one timeout each.
-                    attempts++;
-                    logger.LogWarning("Publishing outbox message {MessageId} failed (attempt {Attempt}): {ExceptionType}", id, attempts, error);
-                    failed = new Failure(id, attempts, DateTimeOffset.UtcNow + Backoff(attempts), error);
+                    window.Fail(id, attempts, error!);
                     break;
                 }
-                sent.Add(id);
+
+                // The first row of a batch goes alone too: after an idle pause MassTransit may be opening a new
+                // channel, and publishes waiting for it together could reach it in any order.
+                var alone = claimed == 1 || !_confirmedTypes.Contains(row.Type) || row.Length > _options.MaxBytesInFlight;
+                if (alone)
+                {
+                    await window.WaitForAllAsync();
+                }
+                else
+                {
+                    await window.MakeRoomAsync(row.Length);
+                }
+                if (window.Failed is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(row.Body);
+                    break;
+                }
+                window.Start(id, attempts, row.Type, row.Length, PublishAsync(row, id, traceParent, ct));
+                if (alone)
+                {
+                    await window.WaitForAllAsync();
+                }
             }
+        }
+        finally
+        {
+            // Every publish started is awaited before the transaction ends or fails: a confirmed row must be marked
+            // sent, and its buffer is returned by the publish itself once it has completed.
+            await window.DrainAsync();
         }
 
         // One statement for the sent rows (a tracked update each cost more than the publish), one for the failed row.
-        await db.Database.ExecuteSqlRawAsync(MarkSentSql, [sent.ToArray()], ct);
-        if (failed is not null)
+        await db.Database.ExecuteSqlRawAsync(MarkSentSql, [window.Sent.ToArray()], ct);
+        if (window.Failed is { } failed)
         {
             await db.Database.ExecuteSqlRawAsync(MarkFailedSql, [failed.Id, failed.Attempts, failed.NextAttemptAt, failed.Error], ct);
         }
         await transaction.CommitAsync(ct);
-        return failed is null && claimed == _options.BatchSize;
+        return window.Failed is null && claimed == _options.BatchSize;
     }
 
-    private sealed record Failure(Guid Id, int Attempts, DateTimeOffset NextAttemptAt, string Error);
+    /// <summary>A row ready to publish: its type, its body in a pooled buffer (returned by the publish), and for types not published as stored, the message read from it.</summary>
+    private sealed record Row(Type Type, byte[] Body, int Length, object? Message);
 
-    /// <summary>Publishes the row the reader stands on (its body is the next column); the failure's type name when it failed.</summary>
-    private async Task<string?> TryPublishAsync(NpgsqlDataReader reader, Guid id, string messageType, string? traceParent, CancellationToken ct)
+    /// <summary>Reads the row the reader stands on (its body is the next column); the failure's type name when it cannot be published (unknown type, unreadable body).</summary>
+    private async Task<(Row? Row, string? Error)> ReadRowAsync(NpgsqlDataReader reader, string messageType, CancellationToken ct)
     {
         byte[]? body = null;
         try
@@ -152,23 +196,49 @@ public sealed class OutboxDispatcher<TDbContext>(
                 body = ArrayPool<byte>.Shared.Rent(length);
                 await stream.ReadExactlyAsync(body.AsMemory(0, length), ct);
             }
+            var message = _options.StoredJsonTypes.Contains(type) ? null : JsonSerializer.Deserialize(body.AsSpan(0, length), type, Outbox.SerializerOptions)!;
+            return (new Row(type, body, length, message), null);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            if (body is not null)
+            {
+                ArrayPool<byte>.Shared.Return(body);
+            }
+            return (null, ex.GetType().Name); // the type only: exception messages could carry personal data
+        }
+    }
 
+    /// <summary>
+    /// Publishes a row and waits for its confirm; the failure's type name when it failed. Returns the row's buffer
+    /// when the publish has completed, never before: MassTransit may still be serialising the body until then.
+    /// </summary>
+    /// <remarks>
+    /// Called without awaiting, it runs synchronously into MassTransit's send until the first real wait: on a
+    /// channel in use and an exchange already declared, that is RabbitMQ.Client's confirm lock (FIFO), under which
+    /// each publish takes its sequence number and writes its frames. Publishes started one after another from the
+    /// dispatcher's loop therefore reach the broker in that order. The activity it starts is current only within this
+    /// call: the loop's own context is restored when the call returns its task.
+    /// </remarks>
+    private async Task<string?> PublishAsync(Row row, Guid id, string? traceParent, CancellationToken ct)
+    {
+        try
+        {
             // Continue the trace of the request that wrote the row, so one trace spans request → publish → consumer.
             ActivityContext.TryParse(traceParent, null, out var parent);
             using var activity = ActivitySource.StartActivity("outbox publish", ActivityKind.Producer, parent);
             activity?.SetTag("messaging.message.id", id.ToString());
-            activity?.SetTag("messaging.message.type", type.Name);
+            activity?.SetTag("messaging.message.type", row.Type.Name);
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(_options.PublishTimeout);
-            if (_options.StoredJsonTypes.Contains(type))
+            if (row.Message is null)
             {
-                await _publisher.PublishAsync(type, id, body.AsMemory(0, length), timeout.Token);
+                await _publisher.PublishAsync(row.Type, id, row.Body.AsMemory(0, row.Length), timeout.Token);
             }
             else
             {
-                var message = JsonSerializer.Deserialize(body.AsSpan(0, length), type, Outbox.SerializerOptions)!;
-                await bus.Publish(message, type, context => context.MessageId = id, timeout.Token);
+                await bus.Publish(row.Message, row.Type, context => context.MessageId = id, timeout.Token);
             }
             return null;
         }
@@ -178,14 +248,95 @@ public sealed class OutboxDispatcher<TDbContext>(
         }
         finally
         {
-            if (body is not null)
-            {
-                ArrayPool<byte>.Shared.Return(body);
-            }
+            ArrayPool<byte>.Shared.Return(row.Body);
         }
     }
 
     internal TimeSpan Backoff(int attempts) => OutboxBackoff.Delay(attempts, _options.MaxBackoff);
+
+    private sealed record Failure(Guid Id, int Attempts, DateTimeOffset NextAttemptAt, string Error);
+
+    /// <summary>
+    /// The publishes of a batch waiting for their confirm, oldest first, bounded in number and in body bytes.
+    /// Completions are taken in the rows' order; every confirmed row is marked sent, the first failure gets its
+    /// back-off and stops the batch (the broker is probably down: the rest would fail the same way, one timeout each).
+    /// </summary>
+    private sealed class PublishWindow(OutboxDispatcher<TDbContext> dispatcher)
+    {
+        private readonly Queue<(Guid Id, int Attempts, Type Type, int Length, Task<string?> Publish)> _inFlight = new();
+        private long _bytes;
+
+        public List<Guid> Sent { get; } = [];
+        public Failure? Failed { get; private set; }
+
+        public void Start(Guid id, int attempts, Type type, int length, Task<string?> publish)
+        {
+            _inFlight.Enqueue((id, attempts, type, length, publish));
+            _bytes += length;
+        }
+
+        /// <summary>Waits for the oldest publishes until one more of <paramref name="length"/> body bytes fits.</summary>
+        public async Task MakeRoomAsync(int length)
+        {
+            var options = dispatcher._options;
+            while (_inFlight.Count > 0 && (_inFlight.Count >= options.MaxPublishesInFlight || _bytes + length > options.MaxBytesInFlight))
+            {
+                await CompleteOldestAsync();
+            }
+        }
+
+        public async Task WaitForAllAsync()
+        {
+            while (_inFlight.Count > 0)
+            {
+                await CompleteOldestAsync();
+            }
+        }
+
+        /// <summary>As <see cref="WaitForAllAsync"/>, after the batch failed or while stopping: no publish is left behind.</summary>
+        public async Task DrainAsync()
+        {
+            while (_inFlight.Count > 0)
+            {
+                try
+                {
+                    await CompleteOldestAsync();
+                }
+                catch (Exception)
+                {
+                    // Only a publish cancelled by the service stopping throws: its row stays pending, published again later.
+                }
+            }
+        }
+
+        public void Fail(Guid id, int attempts, string error)
+        {
+            if (Failed is not null)
+            {
+                return; // a later row failing with the first (a broker going down): it stays pending without a back-off
+            }
+            attempts++;
+            dispatcher._logger.LogWarning("Publishing outbox message {MessageId} failed (attempt {Attempt}): {ExceptionType}", id, attempts, error);
+            Failed = new Failure(id, attempts, DateTimeOffset.UtcNow + dispatcher.Backoff(attempts), error);
+            // MassTransit may have replaced its channel: the next publish of each type goes alone again.
+            dispatcher._confirmedTypes.Clear();
+        }
+
+        private async Task CompleteOldestAsync()
+        {
+            var (id, attempts, type, length, publish) = _inFlight.Dequeue();
+            _bytes -= length;
+            if (await publish is { } error)
+            {
+                Fail(id, attempts, error);
+            }
+            else
+            {
+                Sent.Add(id);
+                dispatcher._confirmedTypes.Add(type);
+            }
+        }
+    }
 }
 
 public static class OutboxBackoff

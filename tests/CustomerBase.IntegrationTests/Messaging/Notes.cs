@@ -9,6 +9,9 @@ namespace CustomerBase.IntegrationTests.Messaging;
 /// <summary>A tiny domain for messaging tests: a note is written with a <see cref="NoteAdded"/> event, a consumer records what it received.</summary>
 public sealed record NoteAdded(Guid NoteId, bool FailInConsumer = false);
 
+/// <summary>A second event with no consumer, published from its object (not as stored JSON): the order test mixes both paths and two exchanges.</summary>
+public sealed record NoteArchived(Guid NoteId);
+
 public sealed class Note
 {
     public Guid Id { get; init; }
