@@ -53,6 +53,7 @@ public static class ContactsImport
 
             // Phase 1: into an empty base.
             var ceilingEmpty = await CopyCeilingAsync(connectionString, first, filledFromContacts: false);
+            var start1 = DateTimeOffset.UtcNow;
             var (importSeconds, job) = await ImportAsync(bench, first);
             var done1 = Stopwatch.StartNew();
             await PrintImporterLogAsync(bench, job);
@@ -61,16 +62,17 @@ public static class ContactsImport
             var peak1 = PeakMemoryMb(contactsPid);
             // Segmentation's share of the import may still be running (its queue, the deferred count, its stage events):
             // nothing of it may overlap the next measurement, and how long it took is reported beside the import's time.
-            var catchUp1 = await WaitForSegmentationAsync(bench, done1);
+            var catchUp1 = await WaitForSegmentationAsync(bench, done1, start1);
 
             // Phase 2: into the base phase 1 left (normal mode: indexes maintained row by row).
             var ceilingFull = await CopyCeilingAsync(connectionString, second, filledFromContacts: true);
+            var start2 = DateTimeOffset.UtcNow;
             var (importSeconds2, job2) = await ImportAsync(bench, second);
             var done2 = Stopwatch.StartNew();
             await PrintImporterLogAsync(bench, job2);
             await EnsureSearchableAsync(bench, secondProbe, job2);
             var peak2 = PeakMemoryMb(contactsPid);
-            var catchUp2 = await WaitForSegmentationAsync(bench, done2);
+            var catchUp2 = await WaitForSegmentationAsync(bench, done2, start2);
 
             Console.WriteLine();
             Console.WriteLine("| phase | rows in file | created | updated | failed | import s | import rows/s | raw COPY rows/s | ratio |");
@@ -140,9 +142,10 @@ public static class ContactsImport
     /// Waits until segmentation has done all it does for the imports so far: contacts' outbox is published, every
     /// <c>ContactsImported</c> it holds has been consumed by segmentation (its inbox), no contact waits in
     /// <c>pending_statistics</c>, and segmentation's outbox (stage and membership events) is published. Returns the
-    /// seconds since <paramref name="importDone"/> started, i.e. since the import completed.
+    /// seconds since <paramref name="importDone"/> started, i.e. since the import completed. Prints how fast
+    /// segmentation's outbox dispatcher published the events of the phase (sent since <paramref name="phaseStart"/>).
     /// </summary>
-    private static async Task<double> WaitForSegmentationAsync(BenchSystem bench, Stopwatch importDone)
+    private static async Task<double> WaitForSegmentationAsync(BenchSystem bench, Stopwatch importDone, DateTimeOffset phaseStart)
     {
         await using var contacts = new NpgsqlConnection(bench.System.Postgres.ConnectionString(ResourceNames.ContactsDb));
         await using var segmentation = new NpgsqlConnection(bench.System.Postgres.ConnectionString(ResourceNames.SegmentationDb));
@@ -165,7 +168,9 @@ public static class ContactsImport
             if (unsent == 0 && consumed >= imported && pending == 0 && published == 0)
             {
                 Console.WriteLine($"  segmentation caught up {importDone.Elapsed.TotalSeconds:0.0} s after the import completed");
-                return importDone.Elapsed.TotalSeconds;
+                var caughtUp = importDone.Elapsed.TotalSeconds;
+                await PrintPublishRateAsync(segmentation, phaseStart);
+                return caughtUp;
             }
             if (importDone.Elapsed - lastReport >= TimeSpan.FromSeconds(10))
             {
@@ -175,6 +180,24 @@ public static class ContactsImport
             }
             if (importDone.Elapsed > TimeSpan.FromMinutes(20)) throw new TimeoutException("segmentation did not catch up within 20 minutes");
             await Task.Delay(250);
+        }
+
+        // The dispatcher's own rate: events sent per second of the phase (sent_at is stamped after each batch's
+        // confirms), the median over the seconds in which any was sent, so the trickle before a backlog and the
+        // partial last second weigh little.
+        static async Task PrintPublishRateAsync(NpgsqlConnection segmentation, DateTimeOffset since)
+        {
+            await using var command = new NpgsqlCommand("""
+                SELECT coalesce(sum(n), 0)::bigint, coalesce(extract(epoch FROM max(last) - min(first)), 0)::float8,
+                       coalesce(percentile_disc(0.5) WITHIN GROUP (ORDER BY n), 0)::bigint, coalesce(max(n), 0)::bigint
+                FROM (SELECT count(*) AS n, min(sent_at) AS first, max(sent_at) AS last FROM outbox_messages
+                      WHERE sent_at >= @since GROUP BY date_trunc('second', sent_at)) per_second
+                """, segmentation);
+            command.Parameters.AddWithValue("since", since);
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            Console.WriteLine($"  segmentation's outbox: {reader.GetInt64(0):N0} events sent in {reader.GetDouble(1):0.0} s from first to last; " +
+                              $"per second sent: median {reader.GetInt64(2):N0}, most {reader.GetInt64(3):N0}");
         }
 
         // The one row of a query of counts.
