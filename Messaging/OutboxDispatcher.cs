@@ -337,7 +337,11 @@ public sealed class OutboxDispatcher<TDbContext>(
             else
             {
                 Sent.Add(id);
-                dispatcher._confirmedTypes.Add(type);
+                if (Failed is null)
+                {
+                    // After a failure the channel may be new: every type's next publish goes alone again.
+                    dispatcher._confirmedTypes.Add(type);
+                }
             }
         }
     }

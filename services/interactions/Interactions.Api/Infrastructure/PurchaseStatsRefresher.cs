@@ -44,12 +44,13 @@ public static class PurchaseStatsRefresher
         ), medians AS (
             SELECT contact_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median FROM gaps WHERE days IS NOT NULL GROUP BY contact_id
         ), spend AS (
-            SELECT o.contact_id, l->>'category' AS category,
+            -- Ties by code point (the "C" collation), whatever the database's: the ingest's merge orders them so too.
+            SELECT o.contact_id, l->>'category' COLLATE "C" AS category,
                    sum((l->>'quantity')::numeric * (l->>'unitPrice')::numeric) AS spent,
-                   row_number() OVER (PARTITION BY o.contact_id ORDER BY sum((l->>'quantity')::numeric * (l->>'unitPrice')::numeric) DESC, l->>'category') AS rank
+                   row_number() OVER (PARTITION BY o.contact_id ORDER BY sum((l->>'quantity')::numeric * (l->>'unitPrice')::numeric) DESC, l->>'category' COLLATE "C") AS rank
             FROM orders o, jsonb_array_elements(o.lines) AS l
             WHERE l->>'category' IS NOT NULL
-            GROUP BY o.contact_id, l->>'category'
+            GROUP BY o.contact_id, l->>'category' COLLATE "C"
         ), tops AS (
             SELECT contact_id, array_agg(category ORDER BY rank) FILTER (WHERE rank <= 3) AS top, jsonb_object_agg(category, spent) AS spend
             FROM spend GROUP BY contact_id
@@ -66,6 +67,10 @@ public static class PurchaseStatsRefresher
             SELECT 1 FROM interactions i WHERE i.contact_id = s.contact_id AND i.kind = 'order' AND i.status NOT IN ('cancelled', 'returned'));
         """;
 
+    /// <summary>Takes the statistics' locks of these contacts until the caller's transaction ends (as every refresh does).</summary>
+    public static Task LockStatisticsAsync(this InteractionsDbContext db, IReadOnlyCollection<Guid> contactIds, CancellationToken ct) =>
+        db.Database.ExecuteSqlRawAsync(LockSql, [new NpgsqlParameter("ids", contactIds.Distinct().ToArray())], ct);
+
     /// <summary>Refreshes the statistics of <paramref name="contactIds"/>; call inside the transaction of the write.</summary>
     public static async Task RefreshAsync(this InteractionsDbContext db, IReadOnlyCollection<Guid> contactIds, CancellationToken ct)
     {
@@ -73,9 +78,8 @@ public static class PurchaseStatsRefresher
         {
             return;
         }
-        var ids = contactIds.Distinct().ToArray();
-        await db.Database.ExecuteSqlRawAsync(LockSql, [new NpgsqlParameter("ids", ids)], ct);
-        await db.Database.ExecuteSqlRawAsync(RefreshSql, [new NpgsqlParameter("ids", ids)], ct);
+        await db.LockStatisticsAsync(contactIds, ct);
+        await db.Database.ExecuteSqlRawAsync(RefreshSql, [new NpgsqlParameter("ids", contactIds.Distinct().ToArray())], ct);
     }
 
     // Each contact of a merge with its stored row, and whether it must be recomputed in full instead: a row computed

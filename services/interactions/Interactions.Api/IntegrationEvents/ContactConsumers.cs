@@ -44,6 +44,9 @@ public static class ContactForgetting
     /// </summary>
     public static async Task<int> ForgetContactAsync(this InteractionsDbContext db, Guid contactId, CancellationToken ct)
     {
+        // The statistics' lock first: an ingest merging this contact's row meanwhile would otherwise write it back
+        // after it was deleted (it read the row before).
+        await db.LockStatisticsAsync([contactId], ct);
         var interactions = await db.Interactions.Where(i => i.ContactId == contactId).ExecuteDeleteAsync(ct);
         await db.Tasks.Where(t => t.ContactId == contactId).ExecuteUpdateAsync(s => s.SetProperty(t => t.ContactId, (Guid?)null), ct);
         await db.PurchaseStats.Where(s => s.ContactId == contactId).ExecuteDeleteAsync(ct);

@@ -22,6 +22,8 @@ public sealed class ImportedPurchases
         public readonly Dictionary<string, decimal> Spend = new(StringComparer.Ordinal);
     }
 
+    private static readonly long PostgresEpoch = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
+
     private readonly Dictionary<Guid, Contact> _contacts = [];
 
     /// <summary>
@@ -45,9 +47,9 @@ public sealed class ImportedPurchases
         {
             _contacts[contactId] = contact = new Contact();
         }
-        // To the microsecond, as PostgreSQL stores it.
-        var at = occurredAt.UtcDateTime;
-        at = at.AddTicks(-(at.Ticks % 10));
+        // To the microsecond, as Npgsql sends it: ticks since 2000-01-01 divided by ten, so toward that day.
+        var sinceEpoch = occurredAt.UtcTicks - PostgresEpoch;
+        var at = new DateTime(PostgresEpoch + sinceEpoch - sinceEpoch % 10, DateTimeKind.Utc);
         contact.Count++;
         contact.Total += order.Total;
         contact.First = at < contact.First ? at : contact.First;

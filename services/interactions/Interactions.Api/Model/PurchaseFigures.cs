@@ -22,7 +22,8 @@ public static class PurchaseFigures
         var gaps = new double[sortedDates.Count - 1];
         for (var i = 1; i < sortedDates.Count; i++)
         {
-            // PostgreSQL divides the gap's exact seconds as numeric and converts the quotient to a double, as here.
+            // PostgreSQL divides the gap's exact seconds as numeric (rounded to about 16 digits) and converts the quotient
+            // to a double; so does this, with decimal's 28 digits: the two can differ in the last bit.
             gaps[i - 1] = (double)((sortedDates[i].Ticks - sortedDates[i - 1].Ticks) / 10 / MicrosecondsPerDay);
         }
         Array.Sort(gaps);
@@ -30,7 +31,7 @@ public static class PurchaseFigures
         return gaps.Length % 2 == 1 ? gaps[middle] : gaps[middle] + (gaps[middle + 1] - gaps[middle]) * 0.5;
     }
 
-    /// <summary>The <paramref name="count"/> categories with the most spend; ties in the database's order (C.UTF-8: by code point).</summary>
+    /// <summary>The <paramref name="count"/> categories with the most spend; ties by code point, as the SQL orders them (<c>COLLATE "C"</c>).</summary>
     public static string[] TopCategories(IReadOnlyDictionary<string, decimal> spend, int count) =>
         [.. spend.OrderByDescending(e => e.Value).ThenBy(e => e.Key, CodePointOrder.Instance).Take(count).Select(e => e.Key)];
 
@@ -54,7 +55,7 @@ public static class PurchaseFigures
         return merged;
     }
 
-    /// <summary>Strings by Unicode code point, as PostgreSQL's C.UTF-8 collation orders text (UTF-16 order differs past U+FFFF).</summary>
+    /// <summary>Strings by Unicode code point, as PostgreSQL's "C" collation orders UTF-8 text (UTF-16 order differs past U+FFFF).</summary>
     private sealed class CodePointOrder : IComparer<string>
     {
         public static readonly CodePointOrder Instance = new();

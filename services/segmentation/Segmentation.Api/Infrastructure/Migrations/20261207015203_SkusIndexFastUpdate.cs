@@ -18,7 +18,8 @@ namespace CustomerBase.Segmentation.Infrastructure.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql("ALTER INDEX ix_orders_skus SET (fastupdate = false); ALTER INDEX ix_orders_skus RESET (gin_pending_list_limit)");
+            // Entries still pending would stay unmerged once fast update is off: merge them first.
+            migrationBuilder.Sql("SELECT gin_clean_pending_list('ix_orders_skus'); ALTER INDEX ix_orders_skus SET (fastupdate = false); ALTER INDEX ix_orders_skus RESET (gin_pending_list_limit)");
         }
     }
 }
