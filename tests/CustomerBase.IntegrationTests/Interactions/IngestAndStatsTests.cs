@@ -7,6 +7,7 @@ using CustomerBase.ServiceDefaults;
 using CustomerBase.ServiceDefaults.Security;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Npgsql;
 
 namespace CustomerBase.IntegrationTests.Interactions;
 
@@ -156,6 +157,12 @@ public sealed class IngestAndStatsTests(SystemFixture fixture) : IDisposable
         Assert.Equal(day.AddDays(40), DateTimeOffset.Parse(stats.LastOrderAt, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(10d, stats.MedianIntervalDays, 3); // gaps of 4, 10 and 30 days
         Assert.Equal(["coffee", "tea", "care"], stats.TopCategories); // 50, 30, 1
+        // Merged, the job's marks of unmerged orders are gone (a later import would otherwise recompute the contact in full).
+        await using var connection = new NpgsqlConnection(fixture.System.Postgres.ConnectionString(ResourceNames.InteractionsDb));
+        await connection.OpenAsync(Ct);
+        await using var marks = new NpgsqlCommand("SELECT count(*) FROM unmerged_purchases WHERE contact_id = @contact", connection);
+        marks.Parameters.AddWithValue("contact", buyer);
+        Assert.Equal(0L, (long)(await marks.ExecuteScalarAsync(Ct))!);
     }
 
     [Fact]

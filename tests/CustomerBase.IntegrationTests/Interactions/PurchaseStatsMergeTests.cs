@@ -63,6 +63,11 @@ public sealed class PurchaseStatsMergeTests(SystemFixture fixture)
         {
             purchases.Add(cancelledLive, order.OccurredAt, status, payload);
         }
+        // Another import's orders, committed and marked but never merged: its process died with what it had counted.
+        var leftByADeadImport = withHistory[30];
+        await AddOrdersAsync(db, leftByADeadImport, random, 3, status: OrderPipeline.Paid);
+        db.UnmergedPurchases.Add(new UnmergedPurchases { ContactId = leftByADeadImport, JobId = Guid.NewGuid() });
+        await db.SaveChangesAsync(Ct);
         var mergedAway = newcomers[1];
         await db.Interactions.Where(i => i.ContactId == mergedAway).ExecuteUpdateAsync(s => s.SetProperty(i => i.ContactId, withHistory[20]), Ct);
         await db.RefreshAsync([mergedAway, withHistory[20]], Ct);
@@ -70,7 +75,7 @@ public sealed class PurchaseStatsMergeTests(SystemFixture fixture)
         await using (var connection = new NpgsqlConnection(database.ConnectionString))
         {
             await connection.OpenAsync(Ct);
-            await PurchaseStatsRefresher.MergeAsync(connection, purchases, Ct);
+            await PurchaseStatsRefresher.MergeAsync(connection, Guid.NewGuid(), purchases, Ct);
         }
         var merged = await RowsAsync(db);
         await db.RefreshAsync([.. withHistory, .. newcomers], Ct);
@@ -89,6 +94,8 @@ public sealed class PurchaseStatsMergeTests(SystemFixture fixture)
         Assert.Equal(1, merged[cancelledLive].Count);
         var stored = await db.Interactions.CountAsync(i => i.ContactId == recountedLive && i.Kind == InteractionKinds.Order && i.Status != OrderPipeline.Cancelled, Ct);
         Assert.Equal(stored, merged[recountedLive].Count); // not its imported orders twice
+        var leftStored = await db.Interactions.CountAsync(i => i.ContactId == leftByADeadImport && i.Kind == InteractionKinds.Order && i.Status != OrderPipeline.Cancelled, Ct);
+        Assert.Equal(leftStored, merged[leftByADeadImport].Count); // the dead import's orders too
     }
 
     /// <summary>Stores <paramref name="count"/> orders of the contact; a tenth are cancelled unless a status is given.</summary>

@@ -9,6 +9,7 @@ public sealed class InteractionsDbContext(DbContextOptions<InteractionsDbContext
     public DbSet<Interaction> Interactions => Set<Interaction>();
     public DbSet<FollowUpTask> Tasks => Set<FollowUpTask>();
     public DbSet<ContactPurchaseStats> PurchaseStats => Set<ContactPurchaseStats>();
+    public DbSet<UnmergedPurchases> UnmergedPurchases => Set<UnmergedPurchases>();
     public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
     public DbSet<ImportRowError> ImportRowErrors => Set<ImportRowError>();
 
@@ -55,6 +56,14 @@ public sealed class InteractionsDbContext(DbContextOptions<InteractionsDbContext
             stats.Property(s => s.OrderDates).HasDefaultValueSql("'{}'");
             stats.Property(s => s.CategorySpend).HasColumnType("jsonb").HasDefaultValueSql("'{}'");
             stats.Property(s => s.RefreshedAt).HasDefaultValueSql("'infinity'");
+        });
+
+        modelBuilder.Entity<UnmergedPurchases>(mark =>
+        {
+            mark.ToTable("unmerged_purchases");
+            // Looked up by contact (is anyone else's merge pending?), deleted by job.
+            mark.HasKey(m => new { m.ContactId, m.JobId });
+            mark.HasIndex(m => m.JobId);
         });
 
         modelBuilder.Entity<ImportJob>(job =>

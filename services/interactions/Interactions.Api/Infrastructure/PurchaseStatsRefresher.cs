@@ -85,10 +85,13 @@ public static class PurchaseStatsRefresher
     // Each contact of a merge with its stored row, and whether it must be recomputed in full instead: a row computed
     // since the orders' span began (a live write or another ingest's merge may already count some of them; 'infinity'
     // marks rows written before rows kept their dates), or no row yet although the stored orders are not exactly these
-    // (a live write cancelled, deleted or re-pointed some after they were committed, and dropped the row).
+    // (a live write cancelled, deleted or re-pointed some after they were committed, and dropped the row), or another
+    // job's orders of the contact are committed and not merged (that job is still running, or its process died and
+    // what it had counted is lost: the row lacks them).
     private const string StoredRowsSql = """
         SELECT d.id, s.contact_id IS NOT NULL,
-               CASE WHEN s.contact_id IS NULL THEN (p.n, p.first, p.last) IS DISTINCT FROM (d.n, d.first, d.last) ELSE s.refreshed_at >= @since END,
+               CASE WHEN s.contact_id IS NULL THEN (p.n, p.first, p.last) IS DISTINCT FROM (d.n, d.first, d.last) ELSE s.refreshed_at >= @since END
+                   OR EXISTS (SELECT 1 FROM unmerged_purchases u WHERE u.contact_id = d.id AND u.job_id <> @job),
                s.first_order_at, s.last_order_at, s.order_count, s.total, s.order_dates, s.category_spend
         FROM unnest(@ids, @counts, @firsts, @lasts) AS d(id, n, first, last)
         LEFT JOIN contact_purchase_stats s ON s.contact_id = d.id
@@ -107,13 +110,16 @@ public static class PurchaseStatsRefresher
     /// not every order the contacts ever placed. Contacts whose row may already count some of these orders are
     /// recomputed in full. Takes the same contact locks as every other refresh, before reading.
     /// </summary>
-    public static async Task MergeAsync(NpgsqlConnection connection, ImportedPurchases purchases, CancellationToken ct)
+    public static async Task MergeAsync(NpgsqlConnection connection, Guid jobId, ImportedPurchases purchases, CancellationToken ct)
     {
+        await using var transaction = await BeginBulkAsync(connection, ct);
+        // The job's marks are this span's (earlier spans' went with their merge): merged now, or with no order to merge.
+        await ExecuteAsync(connection, transaction, "DELETE FROM unmerged_purchases WHERE job_id = @job", ct, ("job", jobId));
         if (purchases.Contacts.Count == 0)
         {
+            await transaction.CommitAsync(ct);
             return;
         }
-        await using var transaction = await BeginBulkAsync(connection, ct);
         var ids = purchases.Contacts.Keys.ToArray();
         await ExecuteAsync(connection, transaction, LockSql, ct, ("ids", ids));
 
@@ -126,6 +132,7 @@ public static class PurchaseStatsRefresher
             query.Parameters.AddWithValue("firsts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, ids.Select(id => purchases.Contacts[id].First).ToArray());
             query.Parameters.AddWithValue("lasts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, ids.Select(id => purchases.Contacts[id].Last).ToArray());
             query.Parameters.AddWithValue("since", purchases.Since);
+            query.Parameters.AddWithValue("job", jobId);
             await using var reader = await query.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -198,6 +205,20 @@ public static class PurchaseStatsRefresher
             $"INSERT INTO contact_purchase_stats ({MergedColumns}, refreshed_at) SELECT {MergedColumns}, clock_timestamp() FROM purchase_merged" + Upsert,
             connection, transaction) { CommandTimeout = 600 };
         await upsert.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Marks contacts whose orders the job commits in the caller's transaction, until its merge (<see cref="UnmergedPurchases"/>).</summary>
+    public static async Task MarkUnmergedAsync(NpgsqlConnection connection, Guid jobId, IReadOnlyCollection<Guid> contactIds, CancellationToken ct)
+    {
+        if (contactIds.Count == 0)
+        {
+            return;
+        }
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO unmerged_purchases (contact_id, job_id) SELECT id, @job FROM unnest(@ids) AS id ON CONFLICT DO NOTHING", connection);
+        command.Parameters.AddWithValue("job", jobId);
+        command.Parameters.AddWithValue("ids", contactIds.ToArray());
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Recomputes thousands of contacts' statistics from all their orders, in a transaction of its own (seeding a base).</summary>

@@ -50,6 +50,7 @@ public static class ContactForgetting
         var interactions = await db.Interactions.Where(i => i.ContactId == contactId).ExecuteDeleteAsync(ct);
         await db.Tasks.Where(t => t.ContactId == contactId).ExecuteUpdateAsync(s => s.SetProperty(t => t.ContactId, (Guid?)null), ct);
         await db.PurchaseStats.Where(s => s.ContactId == contactId).ExecuteDeleteAsync(ct);
+        await db.UnmergedPurchases.Where(m => m.ContactId == contactId).ExecuteDeleteAsync(ct);
         return interactions;
     }
 }

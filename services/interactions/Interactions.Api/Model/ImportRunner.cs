@@ -127,7 +127,7 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
     private async Task MergePurchasesAsync(NpgsqlConnection connection, Guid jobId, ImportedPurchases purchases, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        await PurchaseStatsRefresher.MergeAsync(connection, purchases, ct);
+        await PurchaseStatsRefresher.MergeAsync(connection, jobId, purchases, ct);
         logger.LogInformation("Import {JobId} merged {Orders} orders into the statistics of {Contacts} contacts in {Milliseconds:0} ms",
             jobId, purchases.Orders, purchases.Contacts.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         purchases.Restart(await DatabaseClockAsync(connection, ct));
@@ -222,11 +222,13 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
         progress.Read += batch.Read;
         progress.Imported += batch.Interactions.Count;
         progress.Failed += batch.Read - batch.Interactions.Count;
+        var unmarked = progress.Purchases.Unmarked(batch.Orders.Select(o => o.Interaction.ContactId));
         await using (var transaction = await connection.BeginTransactionAsync(ct))
         {
             await InteractionCopyWriter.CopyInteractionsAsync(connection, batch.Interactions, batch.Json, ct);
             await InteractionCopyWriter.CopyOutboxAsync(connection, batch.Events.Select(e => (e.Row, batch.Json.Event(e.Body))).ToList(), ct);
             await InteractionCopyWriter.CopyErrorsAsync(connection, work.JobId, batch.Errors, ct);
+            await PurchaseStatsRefresher.MarkUnmergedAsync(connection, work.JobId, unmarked, ct);
             await using (var update = new NpgsqlCommand(
                 "UPDATE import_jobs SET rows_read = @read, rows_imported = @imported, rows_failed = @failed WHERE id = @id", connection, transaction))
             {
@@ -238,6 +240,7 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
             }
             await transaction.CommitAsync(ct);
         }
+        progress.Purchases.Marked(unmarked);
         foreach (var (interaction, order) in batch.Orders)
         {
             progress.Purchases.Add(interaction.ContactId, interaction.OccurredAt, interaction.Status, order);

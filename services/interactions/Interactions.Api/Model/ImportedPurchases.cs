@@ -25,6 +25,7 @@ public sealed class ImportedPurchases
     private static readonly long PostgresEpoch = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
 
     private readonly Dictionary<Guid, Contact> _contacts = [];
+    private readonly HashSet<Guid> _marked = [];
 
     /// <summary>
     /// The database's clock before the first of these orders was committed: a statistics row computed at or after it may
@@ -35,6 +36,12 @@ public sealed class ImportedPurchases
     public int Orders { get; private set; }
 
     public IReadOnlyDictionary<Guid, Contact> Contacts => _contacts;
+
+    /// <summary>The contacts of these orders not yet marked in <c>unmerged_purchases</c> since the span began (<see cref="UnmergedPurchases"/>).</summary>
+    public List<Guid> Unmarked(IEnumerable<Guid> contactIds) => [.. contactIds.Distinct().Where(id => !_marked.Contains(id))];
+
+    /// <summary>Their marks were committed.</summary>
+    public void Marked(IEnumerable<Guid> contactIds) => _marked.UnionWith(contactIds);
 
     /// <summary>Counts a committed order; cancelled and returned orders are not purchases, as in the full refresh.</summary>
     public void Add(Guid contactId, DateTimeOffset occurredAt, string? status, OrderPayload order)
@@ -69,6 +76,7 @@ public sealed class ImportedPurchases
     public void Restart(DateTime since)
     {
         _contacts.Clear();
+        _marked.Clear();
         Orders = 0;
         Since = since;
     }

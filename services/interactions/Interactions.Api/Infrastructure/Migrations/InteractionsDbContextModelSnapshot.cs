@@ -327,6 +327,25 @@ namespace CustomerBase.Interactions.Infrastructure.Migrations
                     b.ToTable("interactions", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerBase.Interactions.Model.UnmergedPurchases", b =>
+                {
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.HasKey("ContactId", "JobId")
+                        .HasName("pk_unmerged_purchases");
+
+                    b.HasIndex("JobId")
+                        .HasDatabaseName("ix_unmerged_purchases_job_id");
+
+                    b.ToTable("unmerged_purchases", (string)null);
+                });
+
             modelBuilder.Entity("CustomerBase.Messaging.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
