@@ -89,10 +89,17 @@ public static class ContactProfileWriter
         if (value is null) json.WriteNull(name); else json.WriteString(name, value);
     }
 
-    /// <summary>Deleted (or merged-away) contacts leave the read model with their orders; their memberships are returned by <see cref="Segments.SegmentEvaluator.RemoveContactsAsync"/>.</summary>
+    /// <summary>
+    /// Deleted (or merged-away) contacts leave the read model with their orders; their memberships are returned by
+    /// <see cref="Segments.SegmentEvaluator.RemoveContactsAsync"/>. A pending mark a count has claimed is left to it:
+    /// the count waits for this transaction's contact locks, finds nothing left to count and deletes the mark; deleting
+    /// it here would wait for the count's row lock while the count waits for ours (a deadlock PostgreSQL breaks after a
+    /// second, by aborting one of the two).
+    /// </summary>
     public static Task DeleteContactsAsync(this SegmentationDbContext db, Guid[] contactIds, CancellationToken ct) => db.ExecuteAsync("""
         DELETE FROM orders WHERE contact_id = ANY(@ids);
-        DELETE FROM pending_statistics WHERE contact_id = ANY(@ids);
+        DELETE FROM pending_statistics WHERE contact_id IN (
+            SELECT contact_id FROM pending_statistics WHERE contact_id = ANY(@ids) FOR UPDATE SKIP LOCKED);
         DELETE FROM contact_profiles WHERE contact_id = ANY(@ids);
         """, [new NpgsqlParameter("ids", contactIds)], ct);
 
