@@ -80,6 +80,8 @@ namespace CustomerBase.Interactions.Infrastructure.Migrations
                         .HasName("pk_contact_purchase_stats");
 
                     b.ToTable("contact_purchase_stats", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:toast_tuple_target", 128);
                 });
 
             modelBuilder.Entity("CustomerBase.Interactions.Model.FollowUpTask", b =>
