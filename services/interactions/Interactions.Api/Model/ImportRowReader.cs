@@ -94,11 +94,12 @@ public static class ImportRowReader
                 reader.AdvanceToEnd();
             }
             number++;
-            if (line.IsSingleSegment ? Blank(line.FirstSpan) : Blank(line.ToArray()))
+            // A line across two of the pipe's buffers is copied once, into an array of its own.
+            var bytes = line.IsSingleSegment ? line.FirstSpan : line.ToArray();
+            if (!Blank(bytes))
             {
-                continue;
+                rows.Add(ReadLine(bytes, number));
             }
-            rows.Add(ReadLine(line.IsSingleSegment ? line.FirstSpan : line.ToArray(), number));
         }
         return reader.Position;
     }
