@@ -222,7 +222,7 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
         progress.Read += batch.Read;
         progress.Imported += batch.Interactions.Count;
         progress.Failed += batch.Read - batch.Interactions.Count;
-        var unmarked = progress.Purchases.Unmarked(batch.Orders.Select(o => o.Interaction.ContactId));
+        var unmarked = progress.Purchases.Unmarked(batch.Orders.Select(o => (o.Interaction.ContactId, o.Interaction.Status)));
         await using (var transaction = await connection.BeginTransactionAsync(ct))
         {
             await InteractionCopyWriter.CopyInteractionsAsync(connection, batch.Interactions, batch.Json, ct);
@@ -240,7 +240,6 @@ public sealed class ImportRunner(IServiceScopeFactory scopes, OutboxSignal outbo
             }
             await transaction.CommitAsync(ct);
         }
-        progress.Purchases.Marked(unmarked);
         foreach (var (interaction, order) in batch.Orders)
         {
             progress.Purchases.Add(interaction.ContactId, interaction.OccurredAt, interaction.Status, order);

@@ -25,7 +25,6 @@ public sealed class ImportedPurchases
     private static readonly long PostgresEpoch = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
 
     private readonly Dictionary<Guid, Contact> _contacts = [];
-    private readonly HashSet<Guid> _marked = [];
 
     /// <summary>
     /// The database's clock before the first of these orders was committed: a statistics row computed at or after it may
@@ -37,16 +36,21 @@ public sealed class ImportedPurchases
 
     public IReadOnlyDictionary<Guid, Contact> Contacts => _contacts;
 
-    /// <summary>The contacts of these orders not yet marked in <c>unmerged_purchases</c> since the span began (<see cref="UnmergedPurchases"/>).</summary>
-    public List<Guid> Unmarked(IEnumerable<Guid> contactIds) => [.. contactIds.Distinct().Where(id => !_marked.Contains(id))];
+    /// <summary>
+    /// The contacts of these orders that need a mark in <c>unmerged_purchases</c> (<see cref="UnmergedPurchases"/>):
+    /// those with a purchase among them and none counted yet in the span. A counted contact's mark was committed with
+    /// the batch that brought its first purchase; one that is not a purchase changes no statistics and needs none.
+    /// </summary>
+    public List<Guid> Unmarked(IEnumerable<(Guid ContactId, string? Status)> orders) =>
+        [.. orders.Where(o => IsPurchase(o.Status) && !_contacts.ContainsKey(o.ContactId)).Select(o => o.ContactId).Distinct()];
 
-    /// <summary>Their marks were committed.</summary>
-    public void Marked(IEnumerable<Guid> contactIds) => _marked.UnionWith(contactIds);
+    /// <summary>Cancelled and returned orders are not purchases, as in the full refresh.</summary>
+    private static bool IsPurchase(string? status) => status is null || !OrderPipeline.NotPurchases.Contains(status);
 
-    /// <summary>Counts a committed order; cancelled and returned orders are not purchases, as in the full refresh.</summary>
+    /// <summary>Counts a committed order (if it is a purchase).</summary>
     public void Add(Guid contactId, DateTimeOffset occurredAt, string? status, OrderPayload order)
     {
-        if (status is not null && OrderPipeline.NotPurchases.Contains(status))
+        if (!IsPurchase(status))
         {
             return;
         }
@@ -76,7 +80,6 @@ public sealed class ImportedPurchases
     public void Restart(DateTime since)
     {
         _contacts.Clear();
-        _marked.Clear();
         Orders = 0;
         Since = since;
     }
