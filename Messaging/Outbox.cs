@@ -27,11 +27,8 @@ public static class Outbox
     public static OutboxMessage CreateMessage<TMessage>(TMessage message) where TMessage : class =>
         CreateMessageFromJson<TMessage>(JsonSerializer.Serialize(message, SerializerOptions));
 
-    /// <summary>
-    /// The outbox row of an event whose JSON the caller wrote itself, as <see cref="CreateMessage{TMessage}(TMessage)"/>
-    /// would have serialised it (web defaults): for bulk writers that build large events without their objects.
-    /// </summary>
-    public static OutboxMessage CreateMessageFromJson<TMessage>(string json) where TMessage : class
+    /// <summary>The one constructor of outbox rows: an event's type, its body and where and when it was written.</summary>
+    private static OutboxMessage CreateMessageFromJson<TMessage>(string json) where TMessage : class
     {
         var now = DateTimeOffset.UtcNow;
         return new OutboxMessage
