@@ -55,6 +55,39 @@ public sealed class ImportTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task A_row_finds_what_the_batch_before_it_created_or_changed()
+    {
+        // A batch's keys are looked up while the batch before it is still being written (ADR 13): a row of the second
+        // batch must still find the contact the first one created, and the version the first one left on a contact.
+        var run = Unique();
+        var xenia = await _api.CreateContactAsync(new { firstName = "Xenia", lastName = run, emails = new[] { $"x.{run}@example.com" }, tags = new[] { "first" } });
+        var csv = new StringBuilder("First name,Last name,E-mail,Phone,Tags\n");
+        for (var i = 0; i < 10_000; i++)
+        {
+            csv.Append(i switch
+            {
+                4_990 => $"Yuri,{run},y.{run}@example.com,,",                  // a new person, in the first batch (rows 2–5001)
+                4_995 => $",,x.{run}@example.com,,one",                        // Xenia, in the first batch
+                5_005 => $",,y.{run}@example.com,+48 601 555 {Digits(run)},",  // Yuri again, in the second
+                5_010 => $",,x.{run}@example.com,,two",                        // Xenia again, in the second
+                _ => $"Name{i},{run},n{i}.{run}@example.com,,",
+            }).Append('\n');
+        }
+
+        var job = await ImportAsync(csv.ToString());
+
+        Assert.Equal("completed", job.GetProperty("status").GetString());
+        Assert.False(job.GetProperty("bulkLoad").GetBoolean());
+        Assert.Equal((9_997L, 3L, 0L), (job.GetProperty("created").GetInt64(), job.GetProperty("updated").GetInt64(), job.GetProperty("failed").GetInt64()));
+        var card = await _api.GetFromJsonAsync<JsonElement>($"/api/contacts/{xenia}", Ct);
+        Assert.Equal(["first", "one", "two"], card.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(3, card.GetProperty("version").GetInt32());
+        var yuri = (await _api.GetFromJsonAsync<JsonElement>($"/api/contacts?email=y.{run}@example.com", Ct)).GetProperty("items");
+        Assert.Equal(1, yuri.GetArrayLength());
+        Assert.Equal($"+48601555{Digits(run)}", yuri[0].GetProperty("phones")[0].GetString());
+    }
+
+    [Fact]
     public async Task Russian_and_Polish_headers_are_recognised_and_a_known_email_updates_its_contact()
     {
         var run = Unique();

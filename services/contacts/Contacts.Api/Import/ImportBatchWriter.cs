@@ -27,12 +27,25 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
 
     private readonly System.Diagnostics.Stopwatch find = new(), match = new(), store = new(), record = new();
 
-    /// <summary>Writes the batch inside the caller's transaction; returns the existing contacts it updated (for the cache).</summary>
-    public async Task<IReadOnlyList<Contact>> WriteAsync(ContactsDbContext db, ImportBatch batch, CancellationToken ct)
+    /// <summary>The contacts the last batch written created or changed: a probe that ran beside it did not see them as they are now.</summary>
+    private HashSet<Guid> lastTouched = [];
+
+    public bool BulkLoad => bulkLoad;
+
+    /// <summary>
+    /// Writes the batch inside the caller's transaction; returns the existing contacts it updated (for the cache).
+    /// </summary>
+    /// <param name="probe">
+    /// Outside a bulk load: the base's contacts sharing a key with the batch (<see cref="ProbeAsync"/>), looked up while
+    /// the previous batch was being written; null to look them up now.
+    /// </param>
+    public async Task<IReadOnlyList<Contact>> WriteAsync(ContactsDbContext db, ImportBatch batch, Task<List<Contact>>? probe, CancellationToken ct)
     {
         var errors = batch.Errors;
         find.Start();
-        var found = bulkLoad ? await FindKnownAsync(db, batch.Candidates, ct) : await FindExistingAsync(db, batch.Candidates, ct);
+        var found = bulkLoad
+            ? await FindKnownAsync(db, batch.Candidates, ct)
+            : await CatchUpAsync(db, await (probe ?? ProbeAsync(db, batch.Candidates, ct)), batch.Candidates, ct);
         find.Stop();
         match.Start();
         var touched = new Dictionary<Guid, Touched>();
@@ -103,6 +116,7 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
         // A row counts as updated when it changed a contact, including one an earlier row of the file created.
         await RecordAsync(db, batch, errors, saved.LongCount(t => t.ExpectedVersion == 0), saved.Sum(t => (long)t.Rows), unchanged, ct);
         record.Stop();
+        lastTouched = [.. touched.Keys];
         return saved.Where(t => t.ExpectedVersion != 0).Select(t => t.Contact).ToList();
     }
 
@@ -157,10 +171,11 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
     }
 
     /// <summary>
-    /// The contacts in the base that share a key with any row of the batch, in one query using the GIN and unique
-    /// indexes. Only contacts the importer may see are candidates for an update.
+    /// The contacts in the base that share a key with any row of the batch, oldest first, in one query using the GIN
+    /// and unique indexes. Only contacts the importer may see are candidates for an update. Runs on its own context
+    /// (connection) while the previous batch is written, so it leaves the job's keys to <see cref="CatchUpAsync"/>.
     /// </summary>
-    private async Task<Dictionary<Guid, Contact>> FindExistingAsync(ContactsDbContext db, List<ImportCandidate> candidates, CancellationToken ct)
+    public async Task<List<Contact>> ProbeAsync(ContactsDbContext db, List<ImportCandidate> candidates, CancellationToken ct)
     {
         var externalIds = new List<string>();
         var emails = new List<string>();
@@ -181,7 +196,7 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
         // first, so that the cards are read by primary key, and usually not at all: most imported rows are new people.
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var ids = new List<Guid>();
-        await using (var probe = new NpgsqlCommand("""
+        await using (var command = new NpgsqlCommand("""
             SELECT c.id FROM unnest(@external_ids) AS k(key) CROSS JOIN LATERAL (SELECT id FROM contacts WHERE external_id = k.key OFFSET 0) AS c
             UNION
             SELECT c.id FROM unnest(@emails) AS k(key) CROSS JOIN LATERAL (SELECT id FROM contacts WHERE email_keys @> ARRAY[k.key] OFFSET 0) AS c
@@ -189,19 +204,50 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
             SELECT c.id FROM unnest(@phones) AS k(key) CROSS JOIN LATERAL (SELECT id FROM contacts WHERE phones @> ARRAY[k.key] OFFSET 0) AS c
             """, connection))
         {
-            probe.Parameters.AddWithValue("external_ids", externalIds.ToArray());
-            probe.Parameters.AddWithValue("emails", emails.ToArray());
-            probe.Parameters.AddWithValue("phones", phones.ToArray());
-            await using var reader = await probe.ExecuteReaderAsync(ct);
+            command.Parameters.AddWithValue("external_ids", externalIds.ToArray());
+            command.Parameters.AddWithValue("emails", emails.ToArray());
+            command.Parameters.AddWithValue("phones", phones.ToArray());
+            await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 ids.Add(reader.GetGuid(0));
             }
         }
-        if (ids.Count == 0)
+        return ids.Count == 0 ? [] : await VisibleAsync(db, ids, ct);
+    }
+
+    /// <summary>
+    /// The probe's contacts made current: those the previous batch created or changed (it may have run before that
+    /// batch committed) are read again, as are the job's own contacts from that batch that share a key with a row of
+    /// this one. Then the job learns their keys, oldest contact first, so that it wins a key shared by duplicates.
+    /// </summary>
+    private async Task<Dictionary<Guid, Contact>> CatchUpAsync(ContactsDbContext db, List<Contact> probed, List<ImportCandidate> candidates, CancellationToken ct)
+    {
+        var stale = new HashSet<Guid>();
+        foreach (var contact in probed)
         {
-            return [];
+            if (lastTouched.Contains(contact.Id)) stale.Add(contact.Id);
         }
+        foreach (var candidate in candidates)
+        {
+            foreach (var (kind, key) in candidate.Keys)
+            {
+                if (keys.Find(kind, key) is { } id && lastTouched.Contains(id)) stale.Add(id);
+            }
+        }
+        var current = stale.Count == 0 ? probed : [.. probed.Where(c => !stale.Contains(c.Id)), .. await VisibleAsync(db, stale, ct)];
+        var found = new Dictionary<Guid, Contact>(current.Count);
+        foreach (var contact in current.OrderBy(c => c.Id))
+        {
+            found[contact.Id] = contact;
+            keys.Add(contact);
+        }
+        return found;
+    }
+
+    /// <summary>The contacts of <paramref name="ids"/> the importer may update, oldest first.</summary>
+    private async Task<List<Contact>> VisibleAsync(ContactsDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
         var query = db.Contacts.AsNoTracking().Where(c => ids.Contains(c.Id));
         if (job.RestrictedToTeam)
         {
@@ -209,13 +255,7 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
                 ? query.Where(c => c.OwnerId == job.CreatedBy)
                 : query.Where(c => c.OwnerId == job.CreatedBy || c.Team == job.Team);
         }
-        // The oldest contact wins when a key is shared by duplicates already in the base.
-        var contacts = (await query.ToListAsync(ct)).OrderBy(c => c.Id).ToList();
-        foreach (var contact in contacts)
-        {
-            keys.Add(contact);
-        }
-        return contacts.ToDictionary(c => c.Id);
+        return (await query.ToListAsync(ct)).OrderBy(c => c.Id).ToList();
     }
 
     private static ContactCard Owned(ImportJob job, ContactCard card) => job.RestrictedToTeam ? card with { OwnerId = job.CreatedBy, Team = job.Team } : card;
