@@ -63,7 +63,7 @@ public static class ContactSearchApi
         var take = limit ?? DefaultLimit;
         if (filter is { Name: { } name, Fuzzy: false, Email: null, Phone: null, Tag: null, OwnerId: null, Team: null } && order == "created")
         {
-            var rows = await ContactQueries.NamePrefixPage(db, name, user, cursor?.Id, take + 1).AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct);
+            var rows = await ContactQueries.NamePrefixPageAsync(db, name, user, cursor?.Id, take + 1, ct);
             monitor.Read(user, rows.Take(take).Select(c => c.Id));
             await AuditBulkReadAsync(db, options.Value, user, filter, Math.Min(rows.Count, take), ct);
             return TypedResults.Ok(Page(rows, take, order));

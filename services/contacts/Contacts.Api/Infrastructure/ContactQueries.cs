@@ -107,16 +107,34 @@ public static class ContactQueries
         return (sql.ToString(), parameters);
     }
 
+    /// <summary>How many contacts after the cursor the first step of a name-prefix page looks at (a prefix shared by
+    /// at least one in 40 fills a page of 50 there).</summary>
+    private const int NamePrefixHeadRows = 2_000;
+
     /// <summary>
-    /// A page of a name-prefix search in id order, for the common case of a name and nothing else. The ids come first
-    /// from index-only scans of the covering name-key indexes (a common prefix matches thousands of contacts spread over
-    /// as many pages), the caller's visibility and the cursor applied there too; only the page's rows are then read.
-    /// Its cost grows with the matches (~70 ms for a prefix shared by 50,000 of a million). The plain form (the three
-    /// LIKEs OR-ed, ORDER BY id LIMIT) is faster on random ids, as the planner walks the primary key and stops at the
-    /// page, but ids are time-ordered: after an import of a file sorted by surname that walk crossed 700,000–950,000
-    /// rows (~400 ms, 2026-12-07), so this bounded form stays.
+    /// A page of a name-prefix search in id order, for the common case of a name and nothing else, in up to two steps
+    /// whose cost is bounded whatever the prefix and however ids and names relate:
+    /// <list type="number">
+    /// <item>The next <see cref="NamePrefixHeadRows"/> contacts after the cursor, in id order, filtered by the prefix:
+    /// when that fills the page, it is the page (any later match has a larger id). A common prefix ends here
+    /// (2–4 ms for one shared by 50,000 of a million).</item>
+    /// <item>Otherwise the ids of all matches, from index-only scans of the covering name-key indexes, then the page's
+    /// rows by primary key: the cost grows with the matches (~4 ms for 2,500 of a million; ~70 ms for a common prefix
+    /// whose contacts are not among the next 2,000, as after an import of a file sorted by surname).</item>
+    /// </list>
+    /// Not the plain form (the LIKEs OR-ed, ORDER BY id LIMIT): the planner walks the primary key until the page is
+    /// full, fast on random ids, but ids are time-ordered, and after an import of a file sorted by surname that walk
+    /// crossed 700,000–950,000 rows (~400 ms, 2026-12-07). The second step alone took ~70 ms for a prefix shared by 50,000.
     /// </summary>
-    public static IQueryable<Contact> NamePrefixPage(ContactsDbContext db, string name, ClaimsPrincipal user, Guid? after, int take)
+    public static async Task<List<Contact>> NamePrefixPageAsync(ContactsDbContext db, string name, ClaimsPrincipal user, Guid? after, int take, CancellationToken ct)
+    {
+        var head = await NamePrefixStep(db, name, user, after, take, everyMatch: false).AsNoTracking().OrderBy(c => c.Id).Take(take).ToListAsync(ct);
+        return head.Count == take
+            ? head
+            : await NamePrefixStep(db, name, user, after, take, everyMatch: true).AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct);
+    }
+
+    private static IQueryable<Contact> NamePrefixStep(ContactsDbContext db, string name, ClaimsPrincipal user, Guid? after, int take, bool everyMatch)
     {
         var parameters = new List<NpgsqlParameter>();
         string Parameter(object value)
@@ -125,19 +143,25 @@ public static class ContactQueries
             parameters.Add(new NpgsqlParameter(p, value));
             return p;
         }
-        var words = name.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(word =>
+        var patterns = name.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(word => Parameter(EscapeLike(word) + "%")).ToList();
+        var cursor = after is { } id ? $" AND id > {Parameter(id)}" : "";
+        StringBuilder sql;
+        if (!everyMatch)
         {
-            var pattern = Parameter(EscapeLike(word) + "%");
-            return $"(SELECT id, team, owner_id FROM contacts WHERE first_name_key LIKE {pattern}" +
-                   $" UNION SELECT id, team, owner_id FROM contacts WHERE last_name_key LIKE {pattern}" +
-                   $" UNION SELECT id, team, owner_id FROM contacts WHERE middle_name_key LIKE {pattern})";
-        });
-        var sql = new StringBuilder("SELECT * FROM contacts WHERE id IN (SELECT id FROM (")
-            .Append(string.Join(" INTERSECT ", words)).Append(") AS m WHERE TRUE");
-        if (after is { } cursor)
-        {
-            sql.Append(" AND id > ").Append(Parameter(cursor));
+            sql = new StringBuilder($"SELECT * FROM (SELECT * FROM contacts WHERE TRUE{cursor} ORDER BY id LIMIT {Parameter(NamePrefixHeadRows)}) AS head WHERE TRUE");
+            foreach (var pattern in patterns)
+            {
+                sql.Append($" AND (first_name_key LIKE {pattern} OR last_name_key LIKE {pattern} OR middle_name_key LIKE {pattern})");
+            }
+            AppendVisibility(sql, user, Parameter);
+            return db.Contacts.FromSqlRaw(sql.ToString(), [.. parameters]);
         }
+        var words = patterns.Select(pattern =>
+            $"(SELECT id, team, owner_id FROM contacts WHERE first_name_key LIKE {pattern}" +
+            $" UNION SELECT id, team, owner_id FROM contacts WHERE last_name_key LIKE {pattern}" +
+            $" UNION SELECT id, team, owner_id FROM contacts WHERE middle_name_key LIKE {pattern})");
+        sql = new StringBuilder("SELECT * FROM contacts WHERE id IN (SELECT id FROM (")
+            .Append(string.Join(" INTERSECT ", words)).Append(") AS m WHERE TRUE").Append(cursor);
         AppendVisibility(sql, user, Parameter);
         sql.Append(" ORDER BY id LIMIT ").Append(Parameter(take)).Append(')');
         return db.Contacts.FromSqlRaw(sql.ToString(), [.. parameters]);
