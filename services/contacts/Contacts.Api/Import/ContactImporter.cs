@@ -13,7 +13,8 @@ namespace CustomerBase.Contacts.Import;
 
 /// <summary>
 /// Runs one import job: reads and checks rows on one task while the previous batch is written on another, so
-/// parsing and PostgreSQL work side by side; memory holds two batches at most, whatever the file's size.
+/// parsing and PostgreSQL work side by side; memory holds two batches at most (three outside a bulk load, where the
+/// next batch's keys are looked up while one is written), whatever the file's size.
 /// A failed row never stops the rest; a file that cannot be read at all fails the job with the reason.
 /// </summary>
 public sealed class ContactImporter(

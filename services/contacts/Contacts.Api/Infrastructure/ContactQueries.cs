@@ -108,7 +108,7 @@ public static class ContactQueries
     }
 
     /// <summary>How many contacts after the cursor the first step of a name-prefix page looks at (a prefix shared by
-    /// at least one in 40 fills a page of 50 there).</summary>
+    /// more than one in 40 fills a page of 50, and the one row more that tells a next page, there).</summary>
     private const int NamePrefixHeadRows = 2_000;
 
     /// <summary>
