@@ -128,10 +128,11 @@ public static class ContactQueries
     /// </summary>
     public static async Task<List<Contact>> NamePrefixPageAsync(ContactsDbContext db, string name, ClaimsPrincipal user, Guid? after, int take, CancellationToken ct)
     {
-        var head = await NamePrefixStep(db, name, user, after, take, everyMatch: false).AsNoTracking().OrderBy(c => c.Id).Take(take).ToListAsync(ct);
-        return head.Count == take
-            ? head
-            : await NamePrefixStep(db, name, user, after, take, everyMatch: true).AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct);
+        var head = await Step(everyMatch: false);
+        return head.Count == take ? head : await Step(everyMatch: true);
+
+        Task<List<Contact>> Step(bool everyMatch) =>
+            NamePrefixStep(db, name, user, after, take, everyMatch).AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct);
     }
 
     private static IQueryable<Contact> NamePrefixStep(ContactsDbContext db, string name, ClaimsPrincipal user, Guid? after, int take, bool everyMatch)
@@ -154,6 +155,7 @@ public static class ContactQueries
                 sql.Append($" AND (first_name_key LIKE {pattern} OR last_name_key LIKE {pattern} OR middle_name_key LIKE {pattern})");
             }
             AppendVisibility(sql, user, Parameter);
+            sql.Append(" ORDER BY id LIMIT ").Append(Parameter(take));
             return db.Contacts.FromSqlRaw(sql.ToString(), [.. parameters]);
         }
         var words = patterns.Select(pattern =>
