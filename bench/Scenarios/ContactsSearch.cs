@@ -85,15 +85,21 @@ public static class ContactsSearch
         const string sql = """
             INSERT INTO contacts (id, first_name, last_name, emails, phones, email_keys, search_name, first_name_key, last_name_key,
                                   tags, interests, created_at, updated_at, version, demographics, source, important_dates, messengers, addresses)
-            SELECT gen_random_uuid(), fn, ln, ARRAY[email], ARRAY[phone], ARRAY[email], fn || ' ' || ln, fn, ln, '{}', '{}',
-                   now(), now(), 1, '{}', '{}', '[]', '[]', '[]'
+            SELECT v7.id, fn, ln, ARRAY[email], ARRAY[phone], ARRAY[email], fn || ' ' || ln, fn, ln, '{}', '{}',
+                   v7.created, v7.created, 1, '{}', '{}', '[]', '[]', '[]'
             FROM (
                 SELECT i,
                        (@first)[1 + i % 20] AS fn,
                        (@syl)[1 + i % 20] || (@syl)[1 + (i / 20) % 20] || (@syl)[1 + (i / 400) % 20] || (@syl)[1 + (i / 8000) % 20] AS ln,
                        '+4860' || lpad((i / 10000 % 1000)::text, 3, '0') || lpad((i % 10000)::text, 4, '0') AS phone
                 FROM generate_series(@from, @to) AS i
-            ) AS s, LATERAL (SELECT s.fn || '.' || s.ln || s.i || '@example.com' AS email) AS e
+            ) AS s,
+            -- The ids the service draws (UUIDv7: creation time in milliseconds, then random bits), one contact a
+            -- millisecond since 2026-01-01, so id order is creation order as in a real base (and the table's order too).
+            LATERAL (SELECT encode(set_byte(overlay(r.b PLACING substring(int8send(@epoch + s.i) FROM 3) FROM 1 FOR 6), 6, get_byte(r.b, 6) + 48), 'hex')::uuid AS id,
+                            to_timestamp((@epoch + s.i) / 1000.0) AS created
+                     FROM (SELECT uuid_send(gen_random_uuid()) AS b WHERE s.i IS NOT NULL) AS r) AS v7,
+            LATERAL (SELECT s.fn || '.' || s.ln || s.i || '@example.com' AS email) AS e
             """;
         const int batch = 100_000;
         for (var from = 1; from <= contacts; from += batch)
@@ -103,6 +109,7 @@ public static class ContactsSearch
             command.Parameters.AddWithValue("syl", Syllables);
             command.Parameters.AddWithValue("from", from);
             command.Parameters.AddWithValue("to", Math.Min(contacts, from + batch - 1));
+            command.Parameters.AddWithValue("epoch", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds());
             await command.ExecuteNonQueryAsync();
         }
         // As a base in steady state: GIN pending lists merged, statistics current.

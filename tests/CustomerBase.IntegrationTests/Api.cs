@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -20,6 +21,20 @@ public static class Api
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         return body.GetProperty("id").GetGuid();
     }
+
+    /// <summary>Uploads a contacts import (CSV or XLSX) and waits for its job to end; returns the job.</summary>
+    public static async Task<JsonElement> ImportContactsAsync(this HttpClient gateway, byte[] file, string contentType, string query = "")
+    {
+        using var content = new ByteArrayContent(file);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        using var response = await gateway.PostAsync($"/api/contacts/imports{query}", content, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return await gateway.WaitForContactsImportAsync(response.Headers.Location!);
+    }
+
+    public static Task<JsonElement> WaitForContactsImportAsync(this HttpClient gateway, Uri job) =>
+        Eventually.Until(() => gateway.GetFromJsonAsync<JsonElement>(job, TestContext.Current.CancellationToken),
+            state => state.GetProperty("status").GetString() is "completed" or "failed", TimeSpan.FromSeconds(60), "import job finished");
 
     /// <summary>The segmentation entry of a contact, or null while segmentation has not seen it (404).</summary>
     public static async Task<JsonElement?> SegmentationEntryAsync(this HttpClient gateway, Guid contactId)

@@ -113,6 +113,28 @@ public sealed class ContactsTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task ANamePrefixPageFindsMatchesBeyondTheContactsRightAfterTheCursor()
+    {
+        // A page first filters the 2,000 contacts after its cursor; 2,100 others created in between put the later
+        // matches beyond them, where only its second step finds them.
+        var surname = UniqueSurname();
+        var early = await _api.CreateContactAsync("Early", surname);
+        var others = string.Join('\n', Enumerable.Range(0, 2_100).Select(i => $"Other{i},{UniqueSurname()}"));
+        var import = await _api.ImportContactsAsync(Encoding.UTF8.GetBytes("first name,last name\n" + others), "text/csv");
+        Assert.Equal(2_100, import.GetProperty("created").GetInt64());
+        var later = new[] { await _api.CreateContactAsync("Later", surname), await _api.CreateContactAsync("Last", surname) };
+
+        var first = await _api.GetFromJsonAsync<JsonElement>($"/api/contacts?q={surname}&limit=2", Ct);
+        var second = await _api.GetFromJsonAsync<JsonElement>($"/api/contacts?q={surname}&limit=2&after={Uri.EscapeDataString(first.GetProperty("next").GetString()!)}", Ct);
+
+        Assert.Equal([early, later[0]], Ids(first));
+        Assert.Equal([later[1]], Ids(second));
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("next").ValueKind);
+    }
+
+    private static List<Guid> Ids(JsonElement page) => [.. page.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetGuid())];
+
+    [Fact]
     public async Task MergePatchChangesNamedFieldsRemovesNullsAndKeepsTheRest()
     {
         var card = FullCard(UniqueSurname());

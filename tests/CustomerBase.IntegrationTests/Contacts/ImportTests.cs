@@ -367,20 +367,11 @@ public sealed class ImportTests(SystemFixture fixture)
 
     private static string Digits(string run) => ((Math.Abs(run.GetHashCode()) % 900) + 100).ToString();
 
-    private Task<JsonElement> ImportAsync(string csv) => ImportAsync(Encoding.UTF8.GetBytes(csv), "text/csv", "");
+    private Task<JsonElement> ImportAsync(string csv) => _api.ImportContactsAsync(Encoding.UTF8.GetBytes(csv), "text/csv");
 
-    private async Task<JsonElement> ImportAsync(byte[] file, string contentType, string query)
-    {
-        using var content = new ByteArrayContent(file);
-        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        using var response = await _api.PostAsync($"/api/contacts/imports{query}", content, Ct);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return await WaitForJobAsync(_api, response.Headers.Location!);
-    }
+    private Task<JsonElement> ImportAsync(byte[] file, string contentType, string query) => _api.ImportContactsAsync(file, contentType, query);
 
-    private static Task<JsonElement> WaitForJobAsync(HttpClient client, Uri location) =>
-        Eventually.Until(() => client.GetFromJsonAsync<JsonElement>(location, Ct),
-            job => job.GetProperty("status").GetString() is "completed" or "failed", TimeSpan.FromSeconds(60), "import job finished");
+    private static Task<JsonElement> WaitForJobAsync(HttpClient client, Uri location) => client.WaitForContactsImportAsync(location);
 
     private async Task<List<(long Row, string Column, string Reason)>> ErrorReportAsync(JsonElement job)
     {

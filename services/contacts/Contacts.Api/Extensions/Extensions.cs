@@ -18,7 +18,8 @@ public static class Extensions
         builder.AddMessaging<ContactsDbContext>(ResourceNames.Contacts, bus => bus.AddConsumer<IntegrationEvents.ErasureRequestedConsumer>());
         // An import's events carry 1,000 contacts each (~700 KB): published as stored, not read back (ADR 27).
         builder.PublishStoredJson<CustomerBase.Contacts.Contracts.ContactsImported>();
-        builder.AddServiceDatabase<ContactsDbContext>(ResourceNames.ContactsDb);
+        // Searches, reads and an import's batches: short statements, for which JIT compiling costs more than it saves.
+        builder.AddServiceDatabase<ContactsDbContext>(ResourceNames.ContactsDb, withoutJit: true);
         builder.Services.AddOptions<ContactsOptions>()
             .BindConfiguration(nameof(ContactsOptions))
             .Validate(o => PhoneNormalizer.IsKnownRegion(o.DefaultPhoneRegion), "ContactsOptions:DefaultPhoneRegion must be a two-letter region code libphonenumber knows.")

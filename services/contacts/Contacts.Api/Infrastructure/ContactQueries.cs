@@ -112,30 +112,23 @@ public static class ContactQueries
     private const int NamePrefixHeadRows = 2_000;
 
     /// <summary>
-    /// A page of a name-prefix search in id order, for the common case of a name and nothing else, in up to two steps
-    /// whose cost is bounded whatever the prefix and however ids and names relate:
+    /// A page of a name-prefix search in id order, for the common case of a name and nothing else: one statement in two
+    /// steps whose cost is bounded whatever the prefix and however ids and names relate:
     /// <list type="number">
     /// <item>The next <see cref="NamePrefixHeadRows"/> contacts after the cursor, in id order, filtered by the prefix:
     /// when that fills the page, it is the page (any later match has a larger id). A common prefix ends here
-    /// (2–4 ms for one shared by 50,000 of a million).</item>
-    /// <item>Otherwise the ids of all matches, from index-only scans of the covering name-key indexes, then the page's
-    /// rows by primary key: the cost grows with the matches (~4 ms for 2,500 of a million; ~70 ms for a common prefix
-    /// whose contacts are not among the next 2,000, as after an import of a file sorted by surname).</item>
+    /// (~1 ms for one shared by 50,000 of a million).</item>
+    /// <item>Only otherwise (a one-time filter on the first step's count, so PostgreSQL does not start it) the ids of
+    /// all matches, from index-only scans of the covering name-key indexes, then the page's rows by primary key: the
+    /// cost grows with the matches (~3 ms for 2,500 of a million; ~70 ms for a common prefix whose contacts are not
+    /// among the next 2,000, as after an import of a file sorted by surname).</item>
     /// </list>
+    /// One statement rather than two queries: a sparse prefix, most of them, took two round trips (2026-12-07).
     /// Not the plain form (the LIKEs OR-ed, ORDER BY id LIMIT): the planner walks the primary key until the page is
     /// full, fast on random ids, but ids are time-ordered, and after an import of a file sorted by surname that walk
     /// crossed 700,000–950,000 rows (~400 ms, 2026-12-07). The second step alone took ~70 ms for a prefix shared by 50,000.
     /// </summary>
-    public static async Task<List<Contact>> NamePrefixPageAsync(ContactsDbContext db, string name, ClaimsPrincipal user, Guid? after, int take, CancellationToken ct)
-    {
-        var head = await Step(everyMatch: false);
-        return head.Count == take ? head : await Step(everyMatch: true);
-
-        Task<List<Contact>> Step(bool everyMatch) =>
-            NamePrefixStep(db, name, user, after, take, everyMatch).AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct);
-    }
-
-    private static IQueryable<Contact> NamePrefixStep(ContactsDbContext db, string name, ClaimsPrincipal user, Guid? after, int take, bool everyMatch)
+    public static Task<List<Contact>> NamePrefixPageAsync(ContactsDbContext db, string name, ClaimsPrincipal user, Guid? after, int take, CancellationToken ct)
     {
         var parameters = new List<NpgsqlParameter>();
         string Parameter(object value)
@@ -146,27 +139,29 @@ public static class ContactQueries
         }
         var patterns = name.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(word => Parameter(EscapeLike(word) + "%")).ToList();
         var cursor = after is { } id ? $" AND id > {Parameter(id)}" : "";
-        StringBuilder sql;
-        if (!everyMatch)
+        var limit = Parameter(take);
+
+        // Step 1: the head's name keys come from its heap rows; only the page's rows are read whole, at the end.
+        var sql = new StringBuilder("WITH head AS MATERIALIZED (SELECT id FROM (SELECT id, first_name_key, middle_name_key, last_name_key, team, owner_id")
+            .Append($" FROM contacts WHERE TRUE{cursor} ORDER BY id LIMIT {Parameter(NamePrefixHeadRows)}) AS h WHERE TRUE");
+        foreach (var pattern in patterns)
         {
-            sql = new StringBuilder($"SELECT * FROM (SELECT * FROM contacts WHERE TRUE{cursor} ORDER BY id LIMIT {Parameter(NamePrefixHeadRows)}) AS head WHERE TRUE");
-            foreach (var pattern in patterns)
-            {
-                sql.Append($" AND (first_name_key LIKE {pattern} OR last_name_key LIKE {pattern} OR middle_name_key LIKE {pattern})");
-            }
-            AppendVisibility(sql, user, Parameter);
-            sql.Append(" ORDER BY id LIMIT ").Append(Parameter(take));
-            return db.Contacts.FromSqlRaw(sql.ToString(), [.. parameters]);
+            sql.Append($" AND (first_name_key LIKE {pattern} OR last_name_key LIKE {pattern} OR middle_name_key LIKE {pattern})");
         }
+        AppendVisibility(sql, user, Parameter);
+        sql.Append($" ORDER BY id LIMIT {limit})");
+
+        // Step 2, run only when the head did not fill the page.
         var words = patterns.Select(pattern =>
             $"(SELECT id, team, owner_id FROM contacts WHERE first_name_key LIKE {pattern}" +
             $" UNION SELECT id, team, owner_id FROM contacts WHERE last_name_key LIKE {pattern}" +
             $" UNION SELECT id, team, owner_id FROM contacts WHERE middle_name_key LIKE {pattern})");
-        sql = new StringBuilder("SELECT * FROM contacts WHERE id IN (SELECT id FROM (")
-            .Append(string.Join(" INTERSECT ", words)).Append(") AS m WHERE TRUE").Append(cursor);
+        sql.Append(" SELECT * FROM contacts WHERE id IN (SELECT id FROM head UNION ALL (SELECT id FROM (")
+            .Append(string.Join(" INTERSECT ", words))
+            .Append($") AS m WHERE (SELECT count(*) FROM head) < {limit}").Append(cursor);
         AppendVisibility(sql, user, Parameter);
-        sql.Append(" ORDER BY id LIMIT ").Append(Parameter(take)).Append(')');
-        return db.Contacts.FromSqlRaw(sql.ToString(), [.. parameters]);
+        sql.Append($" ORDER BY id LIMIT {limit})) ORDER BY id LIMIT {limit}");
+        return db.Contacts.FromSqlRaw(sql.ToString(), [.. parameters]).AsNoTracking().ToListAsync(ct);
     }
 
     /// <summary><see cref="ContactAccess.VisibleTo"/> in SQL: a sales manager's own contacts and their team's.</summary>
