@@ -1,4 +1,3 @@
-using CustomerBase.Contacts.Infrastructure;
 using CustomerBase.Interactions.Infrastructure;
 using CustomerBase.Segmentation.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -53,9 +52,6 @@ public static class PrivateDatabase
 {
     public static Task<PrivateDatabase<SegmentationDbContext>> SegmentationAsync(SystemFixture fixture) =>
         PrivateDatabase<SegmentationDbContext>.CreateAsync(fixture, options => new SegmentationDbContext(options));
-
-    public static Task<PrivateDatabase<ContactsDbContext>> ContactsAsync(SystemFixture fixture) =>
-        PrivateDatabase<ContactsDbContext>.CreateAsync(fixture, options => new ContactsDbContext(options));
 
     public static Task<PrivateDatabase<InteractionsDbContext>> InteractionsAsync(SystemFixture fixture) =>
         PrivateDatabase<InteractionsDbContext>.CreateAsync(fixture, options => new InteractionsDbContext(options));

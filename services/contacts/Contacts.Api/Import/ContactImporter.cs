@@ -13,8 +13,8 @@ namespace CustomerBase.Contacts.Import;
 
 /// <summary>
 /// Runs one import job: reads and checks rows on one task while the previous batch is written on another, so
-/// parsing and PostgreSQL work side by side; memory holds two batches at most (five outside a bulk load, where one
-/// batch's keys are looked up while the one before it is matched and the one before that stored), whatever the file's size.
+/// parsing and PostgreSQL work side by side; memory holds two batches at most (three outside a bulk load, where the
+/// next batch's keys are looked up while one is written), whatever the file's size.
 /// A failed row never stops the rest; a file that cannot be read at all fails the job with the reason.
 /// </summary>
 public sealed class ContactImporter(
@@ -133,35 +133,28 @@ public sealed class ContactImporter(
         var parsing = new Stopwatch();
         var reading = Task.Run(() => ReadBatchesAsync(reader, parser, job, batches.Writer, parsing, stopReading.Token), ct);
 
-        await KeepOpenAsync(db, ct);
-        // Outside a bulk load the writing is a pipeline of three connections' work: a batch's keys are looked up in the
-        // base on a second connection (the look-up took a fifth to a quarter of such an import), then the batch is
-        // matched in memory while the one before it is stored on this connection (storing is most of the rest, ADR 13).
+        await OpenForKeysAsync(db, ct);
+        // Outside a bulk load, a batch's keys are looked up in the base on a second connection while the batch before
+        // it is written on this one (the look-up took a fifth to a quarter of such an import, ADR 13).
         await using var probeScope = scopes.CreateAsyncScope();
         var probeDb = probeScope.ServiceProvider.GetRequiredService<ContactsDbContext>();
         var keys = new ImportKeys();
         ImportBatchWriter? writer = null;
         (ImportBatch Batch, Task<List<Contact>> Probe)? next = null;
-        Task? storing = null;
         // Where the writer's time goes, logged at the end: a faster import starts from knowing which side waits.
         var waiting = new Stopwatch();
         var writing = new Stopwatch();
         var starting = TimeSpan.Zero;
-        async Task StoreAsync(PreparedBatch batch)
+        async Task WriteAsync(ImportBatch batch, Task<List<Contact>>? probe)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var updated = await writer!.StoreAsync(db, batch, ct);
-            await transaction.CommitAsync(ct);
-            await Task.WhenAll(updated.Select(c => cache.StoreAsync(c.ToResponse())));
-        }
-        async Task StoreAfterPreviousAsync(ImportBatch batch, Task<List<Contact>>? probe)
-        {
-            var prepared = await writer!.PrepareAsync(db, batch, probe, ct);
-            if (storing is not null)
+            writing.Start();
+            await using (var transaction = await db.Database.BeginTransactionAsync(ct))
             {
-                await storing; // batches commit in the file's order, each after the one before
+                var updated = await writer!.WriteAsync(db, batch, probe, ct);
+                await transaction.CommitAsync(ct);
+                await Task.WhenAll(updated.Select(c => cache.StoreAsync(c.ToResponse())));
             }
-            storing = StoreAsync(prepared);
+            writing.Stop();
         }
         try
         {
@@ -169,7 +162,6 @@ public sealed class ContactImporter(
             await foreach (var batch in batches.Reader.ReadAllAsync(ct))
             {
                 waiting.Stop();
-                writing.Start();
                 if (writer is null)
                 {
                     var start = Stopwatch.GetTimestamp();
@@ -177,39 +169,31 @@ public sealed class ContactImporter(
                     starting = Stopwatch.GetElapsedTime(start);
                     if (!writer.BulkLoad)
                     {
-                        await KeepOpenAsync(probeDb, ct);
+                        await OpenForKeysAsync(probeDb, ct);
                     }
                 }
                 if (writer.BulkLoad)
                 {
-                    await StoreAfterPreviousAsync(batch, probe: null);
-                    await storing!;
+                    await WriteAsync(batch, probe: null);
                 }
                 else
                 {
-                    // This batch's look-up runs while the one before it is matched and the one before that stored
-                    // (after that one's look-up: they share a connection).
+                    // This batch's look-up runs while the one before it is written (after that one's look-up: they
+                    // share a connection).
                     var previous = next;
                     next = (batch, ProbeAfterAsync(previous?.Probe, writer, probeDb, batch, ct));
                     if (previous is { } written)
                     {
-                        await StoreAfterPreviousAsync(written.Batch, written.Probe);
+                        await WriteAsync(written.Batch, written.Probe);
                     }
                 }
-                writing.Stop();
                 waiting.Start();
             }
             waiting.Stop();
-            writing.Start();
             if (next is { } last)
             {
-                await StoreAfterPreviousAsync(last.Batch, last.Probe);
+                await WriteAsync(last.Batch, last.Probe);
             }
-            if (storing is not null)
-            {
-                await storing;
-            }
-            writing.Stop();
         }
         catch
         {
@@ -218,15 +202,11 @@ public sealed class ContactImporter(
         }
         finally
         {
-            // The last look-up (which followed every other) and the last store end before their connections close;
-            // after a failure elsewhere, their own failures matter no more than their results.
             if (next is { } unwritten)
             {
+                // The last look-up (which followed every other) ends before its connection closes; after a failure
+                // elsewhere, its own failure matters no more than its result.
                 await unwritten.Probe.ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-            if (storing is not null)
-            {
-                await storing.ContinueWith(_ => { }, TaskScheduler.Default);
             }
             await probeDb.Database.CloseConnectionAsync();
             await db.Database.CloseConnectionAsync();
@@ -332,12 +312,11 @@ public sealed class ContactImporter(
     }
 
     /// <summary>
-    /// Opens the context's connection for the import's duration. The key look-ups are thousands of cheap index probes
-    /// that the planner costs as huge: JIT would compile them for longer than they run. The setting ends with the
-    /// connection (reset when it returns to the pool).
+    /// Opens the context's connection for the import's duration (the staging table lives in its session). The key
+    /// look-ups are thousands of cheap index probes that the planner costs as huge, one reason the service's
+    /// connections run without JIT (ADR 35).
     /// </summary>
-    /// <summary>Holds the connection open for the whole import (its batches and the staging table need one session).</summary>
-    private static Task KeepOpenAsync(ContactsDbContext db, CancellationToken ct) => db.Database.OpenConnectionAsync(ct);
+    private static Task OpenForKeysAsync(ContactsDbContext db, CancellationToken ct) => db.Database.OpenConnectionAsync(ct);
 
     /// <summary>A new connection like the context's. A clone keeps the password, which the connection string read back from an opened connection no longer has.</summary>
     private static NpgsqlConnection CloneConnection(ContactsDbContext db) => (NpgsqlConnection)((ICloneable)db.Database.GetDbConnection()).Clone();

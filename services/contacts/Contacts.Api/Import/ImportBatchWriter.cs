@@ -13,56 +13,48 @@ namespace CustomerBase.Contacts.Import;
 public sealed record ImportBatch(List<ImportCandidate> Candidates, List<ImportRowError> Errors, long RowsRead, long BytesRead);
 
 /// <summary>
-/// Writes an import's batches in two steps, so that one batch can be matched while the one before it is stored:
-/// <see cref="PrepareAsync"/> matches each row to an existing contact (by the job's keys, in order) and lays the row over
-/// it or creates a new contact; <see cref="StoreAsync"/>, in one transaction, copies the new contacts into the table
-/// (the changed ones through a staging table), records the rejected rows and the job's counters, and puts the
-/// <see cref="ContactsImported"/> events in the outbox. An update only applies to the version that was read, so a
-/// contact edited meanwhile is reported, not overwritten.
+/// Writes one batch: matches each row to an existing contact (by the job's keys, in order), lays the row over it or
+/// creates a new contact, then in one transaction copies the result into a staging table, inserts and updates from it,
+/// records the rejected rows and the job's counters, and puts the <see cref="ContactsImported"/> events in the outbox.
+/// An update only applies to the version that was read, so a contact edited meanwhile is reported, not overwritten.
 /// </summary>
 public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator, ImportKeys keys, bool bulkLoad)
 {
     public const int ContactsPerEvent = 1_000;
 
     /// <summary>
-    /// Time spent finding existing contacts (outside a bulk load, waiting for the look-up that ran beside the batches
-    /// before), matching and building rows, storing them, and recording events and counters. Outside a bulk load the
-    /// first two run while the batch before is stored, so the four add up to more than the import took.
+    /// Time spent finding existing contacts (outside a bulk load, waiting for the look-up that ran beside the previous
+    /// batch's write, then reading again what that batch touched), matching and building rows, storing them, and
+    /// recording events and counters.
     /// </summary>
     public (TimeSpan Find, TimeSpan Match, TimeSpan Store, TimeSpan Record) Timings => (find.Elapsed, match.Elapsed, store.Elapsed, record.Elapsed);
 
     private readonly System.Diagnostics.Stopwatch find = new(), match = new(), store = new(), record = new();
 
-    /// <summary>
-    /// The last two batches matched, newest last: outside a bulk load one may still be being stored while the next is
-    /// matched, and the probe of that next batch may have run before either committed, so their contacts are taken as
-    /// those batches left them (<see cref="CatchUp"/>).
-    /// </summary>
-    private readonly Queue<PreparedBatch> recent = new();
+    /// <summary>The contacts the last batch written created or changed: a probe that ran beside it did not see them as they are now.</summary>
+    private HashSet<Guid> lastTouched = [];
 
     public bool BulkLoad => bulkLoad;
 
     /// <summary>
-    /// Finds the contacts the batch's rows belong to and lays the rows over them, or makes new ones: everything but the
-    /// writing. Outside a bulk load it reads nothing on <paramref name="db"/>, so it can run while the batch before is
-    /// stored there.
+    /// Writes the batch inside the caller's transaction; returns the existing contacts it updated (for the cache).
     /// </summary>
     /// <param name="probe">
-    /// Outside a bulk load: the base's contacts sharing a key with the batch (<see cref="ProbeAsync"/>), looked up beside
-    /// the batches before; null to look them up now.
+    /// Outside a bulk load: the base's contacts sharing a key with the batch (<see cref="ProbeAsync"/>), looked up while
+    /// the previous batch was being written; null to look them up now.
     /// </param>
-    public async Task<PreparedBatch> PrepareAsync(ContactsDbContext db, ImportBatch batch, Task<List<Contact>>? probe, CancellationToken ct)
+    public async Task<IReadOnlyList<Contact>> WriteAsync(ContactsDbContext db, ImportBatch batch, Task<List<Contact>>? probe, CancellationToken ct)
     {
         var errors = batch.Errors;
-        var prepared = new PreparedBatch(batch);
         find.Start();
         var found = bulkLoad
             ? await FindKnownAsync(db, batch.Candidates, ct)
-            : CatchUp(await (probe ?? ProbeAsync(db, batch.Candidates, ct)), batch.Candidates, prepared.BasedOn);
+            : await CatchUpAsync(db, await (probe ?? ProbeAsync(db, batch.Candidates, ct)), batch.Candidates, ct);
         find.Stop();
         match.Start();
-        var touched = prepared.Touched;
-        var now = prepared.Now;
+        var touched = new Dictionary<Guid, Touched>();
+        var now = DateTimeOffset.UtcNow;
+        long unchanged = 0;
 
         foreach (var candidate in batch.Candidates)
         {
@@ -74,7 +66,7 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
                     errors.Add(Error(candidate.Row, candidate.Sources.ColumnFor("firstName"), "A new contact needs a first name, and no existing contact matched this row."));
                     continue;
                 }
-                touched[contact.Id] = new TouchedContact(contact, ExpectedVersion: 0, [], candidate.Row);
+                touched[contact.Id] = new Touched(contact, ExpectedVersion: 0, [], candidate.Row);
                 keys.Add(contact);
                 continue;
             }
@@ -89,12 +81,12 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
             var changes = target.Apply(card, phones);
             if (changes.Count == 0)
             {
-                prepared.Unchanged++;
+                unchanged++;
                 continue;
             }
             if (!touched.TryGetValue(target.Id, out var entry))
             {
-                entry = new TouchedContact(target, ExpectedVersion: target.Version, [], candidate.Row);
+                entry = new Touched(target, ExpectedVersion: target.Version, [], candidate.Row);
                 target.Version++;
                 target.UpdatedAt = now;
                 touched[target.Id] = entry;
@@ -103,35 +95,10 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
             entry.Rows++;
             keys.Add(target);
         }
-        match.Stop();
-        if (!bulkLoad)
-        {
-            recent.Enqueue(prepared);
-            if (recent.Count > 2) recent.Dequeue();
-        }
-        return prepared;
-    }
 
-    /// <summary>
-    /// Writes a prepared batch inside the caller's transaction, after the batch prepared before it was stored; returns
-    /// the existing contacts it updated (for the cache).
-    /// </summary>
-    public async Task<IReadOnlyList<Contact>> StoreAsync(ContactsDbContext db, PreparedBatch prepared, CancellationToken ct)
-    {
-        var (batch, now, errors) = (prepared.Batch, prepared.Now, prepared.Batch.Errors);
+        match.Stop();
         store.Start();
-        var all = new List<TouchedContact>(prepared.Touched.Count);
-        foreach (var t in prepared.Touched.Values)
-        {
-            // Laid over a contact as an earlier batch left it, which that batch could not write (someone else changed
-            // it, or took its external id): writing it now could overwrite that other change.
-            if (prepared.BasedOn.TryGetValue(t.Contact.Id, out var earlier) && !earlier.Written!.Contains(t.Contact.Id))
-            {
-                errors.Add(Error(t.FirstRow, null, "The contact was changed by someone else during the import; import the row again."));
-                continue;
-            }
-            all.Add(t);
-        }
+        var all = touched.Values.ToList();
         // The events are serialised on another core while the rows are copied: they describe every touched contact,
         // which is what gets written unless one was taken or changed meanwhile; then they are made again.
         var events = Task.Run(() => Events(all, now), ct);
@@ -145,27 +112,27 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
                 ? "Another contact took this row's external id during the import."
                 : "The contact was changed by someone else during the import; import the row again."));
         }
-        var made = await events;
-        db.Set<OutboxMessage>().AddRange(saved.Count == all.Count ? made : Events(saved, now));
+        var prepared = await events;
+        db.Set<OutboxMessage>().AddRange(saved.Count == all.Count ? prepared : Events(saved, now));
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
 
         // A row counts as updated when it changed a contact, including one an earlier row of the file created.
-        await RecordAsync(db, batch, errors, saved.LongCount(t => t.ExpectedVersion == 0), saved.Sum(t => (long)t.Rows), prepared.Unchanged, ct);
+        await RecordAsync(db, batch, errors, saved.LongCount(t => t.ExpectedVersion == 0), saved.Sum(t => (long)t.Rows), unchanged, ct);
         record.Stop();
-        prepared.Written = written;
+        lastTouched = [.. touched.Keys];
         return saved.Where(t => t.ExpectedVersion != 0).Select(t => t.Contact).ToList();
     }
 
     /// <summary>The outbox rows of <see cref="ContactsImported"/> events for the contacts, <see cref="ContactsPerEvent"/> per event.</summary>
-    private List<OutboxMessage> Events(List<TouchedContact> contacts, DateTimeOffset now) =>
+    private List<OutboxMessage> Events(List<Touched> contacts, DateTimeOffset now) =>
     [
         .. contacts.Chunk(ContactsPerEvent).Select(chunk => Outbox.CreateMessage(new ContactsImported(job.Id,
             chunk.Select(t => new ImportedContact(t.Contact.Id, t.ExpectedVersion == 0, [.. t.Changes], t.Contact.ToSnapshot())).ToList(), now))),
     ];
 
     /// <summary>The contact a row belongs to: one already touched in this batch, one the import created earlier, or one in the base.</summary>
-    private Contact? Match(ImportCandidate candidate, Dictionary<Guid, TouchedContact> touched, Dictionary<Guid, Contact> found)
+    private Contact? Match(ImportCandidate candidate, Dictionary<Guid, Touched> touched, Dictionary<Guid, Contact> found)
     {
         foreach (var (kind, key) in candidate.Keys)
         {
@@ -210,7 +177,7 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
     /// <summary>
     /// The contacts in the base that share a key with any row of the batch, oldest first, in one query using the GIN
     /// and unique indexes. Only contacts the importer may see are candidates for an update. Runs on its own context
-    /// (connection) while the previous batch is written, so it leaves the job's keys to <see cref="CatchUp"/>.
+    /// (connection) while the previous batch is written, so it leaves the job's keys to <see cref="CatchUpAsync"/>.
     /// </summary>
     public async Task<List<Contact>> ProbeAsync(ContactsDbContext db, List<ImportCandidate> candidates, CancellationToken ct)
     {
@@ -254,40 +221,27 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
     }
 
     /// <summary>
-    /// The probe's contacts made current: those the last two batches created or changed (the probe may have run before
-    /// they committed; one may be being stored now) are taken as those batches left them, copied, as are the job's own
-    /// contacts from those batches that share a key with a row of this one. A store checks that those batches really
-    /// wrote them. Then the job learns their keys, oldest contact first, so that it wins a key shared by duplicates.
+    /// The probe's contacts made current: those the previous batch created or changed (it may have run before that
+    /// batch committed) are read again, as are the job's own contacts from that batch that share a key with a row of
+    /// this one. Then the job learns their keys, oldest contact first, so that it wins a key shared by duplicates.
     /// </summary>
-    private Dictionary<Guid, Contact> CatchUp(List<Contact> probed, List<ImportCandidate> candidates, Dictionary<Guid, PreparedBatch> basedOn)
+    private async Task<Dictionary<Guid, Contact>> CatchUpAsync(ContactsDbContext db, List<Contact> probed, List<ImportCandidate> candidates, CancellationToken ct)
     {
-        var current = new Dictionary<Guid, Contact>(probed.Count);
+        var stale = new HashSet<Guid>();
         foreach (var contact in probed)
         {
-            current[contact.Id] = contact;
+            if (lastTouched.Contains(contact.Id)) stale.Add(contact.Id);
         }
-        var ids = new HashSet<Guid>(current.Keys);
         foreach (var candidate in candidates)
         {
             foreach (var (kind, key) in candidate.Keys)
             {
-                if (keys.Find(kind, key) is { } id) ids.Add(id);
+                if (keys.Find(kind, key) is { } id && lastTouched.Contains(id)) stale.Add(id);
             }
         }
-        foreach (var earlier in recent) // oldest first: the newer batch's version wins
-        {
-            foreach (var id in ids)
-            {
-                // Unless the probe read it as someone else changed it after that batch committed.
-                if (earlier.Touched.TryGetValue(id, out var t) && !(current.TryGetValue(id, out var read) && read.Version > t.Contact.Version))
-                {
-                    current[id] = t.Contact.Copy();
-                    basedOn[id] = earlier;
-                }
-            }
-        }
+        var current = stale.Count == 0 ? probed : [.. probed.Where(c => !stale.Contains(c.Id)), .. await VisibleAsync(db, stale, ct)];
         var found = new Dictionary<Guid, Contact>(current.Count);
-        foreach (var contact in current.Values.OrderBy(c => c.Id))
+        foreach (var contact in current.OrderBy(c => c.Id))
         {
             found[contact.Id] = contact;
             keys.Add(contact);
@@ -328,7 +282,7 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
         candidate.NewContact = contact;
     }
 
-    private static async Task<HashSet<Guid>> SaveAsync(ContactsDbContext db, List<TouchedContact> touched, CancellationToken ct)
+    private static async Task<HashSet<Guid>> SaveAsync(ContactsDbContext db, List<Touched> touched, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var written = new HashSet<Guid>();
@@ -384,7 +338,7 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
     /// Copies the batch's new contacts into the contacts table, behind a savepoint: false (and nothing written) when
     /// one of them broke a unique index, which only the external id can (the ids are new).
     /// </summary>
-    private static async Task<bool> TryCopyNewAsync(ContactsDbContext db, List<TouchedContact> touched, CancellationToken ct)
+    private static async Task<bool> TryCopyNewAsync(ContactsDbContext db, List<Touched> touched, CancellationToken ct)
     {
         if (!touched.Any(t => t.ExpectedVersion == 0))
         {
@@ -463,25 +417,9 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
 
     private ImportRowError Error(long row, string? column, string reason) => new() { ImportId = job.Id, Row = row, Column = column, Reason = reason };
 
-}
-
-/// <summary>A contact a batch creates (expected version 0) or updates, with the rows laid over it after the first.</summary>
-public sealed record TouchedContact(Contact Contact, int ExpectedVersion, HashSet<string> Changes, long FirstRow)
-{
-    public int Rows { get; set; }
-}
-
-/// <summary>A batch matched by <see cref="ImportBatchWriter.PrepareAsync"/>, waiting to be stored.</summary>
-public sealed class PreparedBatch(ImportBatch batch)
-{
-    public ImportBatch Batch { get; } = batch;
-    public DateTimeOffset Now { get; } = DateTimeOffset.UtcNow;
-    public Dictionary<Guid, TouchedContact> Touched { get; } = [];
-    public long Unchanged { get; set; }
-
-    /// <summary>The contacts taken as an earlier batch left them, by that batch.</summary>
-    public Dictionary<Guid, PreparedBatch> BasedOn { get; } = [];
-
-    /// <summary>The contacts this batch wrote; set once it is stored.</summary>
-    public HashSet<Guid>? Written { get; set; }
+    /// <summary>A contact this batch creates (expected version 0) or updates, with the rows laid over it after the first.</summary>
+    private sealed record Touched(Contact Contact, int ExpectedVersion, HashSet<string> Changes, long FirstRow)
+    {
+        public int Rows { get; set; }
+    }
 }

@@ -65,12 +65,6 @@ public sealed class Contact
     public string? MiddleNameKey { get; set; }
     public string? LastNameKey { get; set; }
     public List<string> EmailKeys { get; set; } = [];
-
-    /// <summary>
-    /// A copy that can be changed while the original is read elsewhere (an import stores one batch while it matches the
-    /// next). Shallow is enough: <see cref="ContactCardMapper.Write"/> replaces lists and values, never changes them in place.
-    /// </summary>
-    public Contact Copy() => (Contact)MemberwiseClone();
 }
 
 public sealed class Demographics
