@@ -61,9 +61,11 @@ public sealed class ContactsDbContext(DbContextOptions<ContactsDbContext> option
             contact.HasIndex(c => new { c.SearchName, c.Id }).HasDatabaseName("ix_contacts_name_order");
             // text_pattern_ops: under the C.UTF-8 collation a plain btree cannot serve LIKE 'x%'.
             // INCLUDE: a name search collects ids (with what visibility needs) by index-only scans, then reads 51 rows.
-            contact.HasIndex(c => c.FirstNameKey).HasOperators("text_pattern_ops").IncludeProperties(c => new { c.Id, c.Team, c.OwnerId });
-            contact.HasIndex(c => c.MiddleNameKey).HasOperators("text_pattern_ops").IncludeProperties(c => new { c.Id, c.Team, c.OwnerId });
-            contact.HasIndex(c => c.LastNameKey).HasOperators("text_pattern_ops").IncludeProperties(c => new { c.Id, c.Team, c.OwnerId });
+            // Each also carries the other two name keys, so that a search of several words scans the rarest word's
+            // range and checks the others in the index itself (ADR 35).
+            contact.HasIndex(c => c.FirstNameKey).HasOperators("text_pattern_ops").IncludeProperties(c => new { c.Id, c.Team, c.OwnerId, c.MiddleNameKey, c.LastNameKey });
+            contact.HasIndex(c => c.MiddleNameKey).HasOperators("text_pattern_ops").IncludeProperties(c => new { c.Id, c.Team, c.OwnerId, c.FirstNameKey, c.LastNameKey });
+            contact.HasIndex(c => c.LastNameKey).HasOperators("text_pattern_ops").IncludeProperties(c => new { c.Id, c.Team, c.OwnerId, c.FirstNameKey, c.MiddleNameKey });
             contact.HasIndex(c => c.ExternalId).IsUnique().HasFilter("external_id IS NOT NULL");
             contact.HasIndex(c => new { c.Team, c.OwnerId });
         });

@@ -562,19 +562,19 @@ namespace CustomerBase.Contacts.Infrastructure.Migrations
                     b.HasIndex("FirstNameKey")
                         .HasDatabaseName("ix_contacts_first_name_key");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("FirstNameKey"), new[] { "Id", "Team", "OwnerId" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("FirstNameKey"), new[] { "Id", "Team", "OwnerId", "MiddleNameKey", "LastNameKey" });
                     NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("FirstNameKey"), new[] { "text_pattern_ops" });
 
                     b.HasIndex("LastNameKey")
                         .HasDatabaseName("ix_contacts_last_name_key");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("LastNameKey"), new[] { "Id", "Team", "OwnerId" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("LastNameKey"), new[] { "Id", "Team", "OwnerId", "FirstNameKey", "MiddleNameKey" });
                     NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("LastNameKey"), new[] { "text_pattern_ops" });
 
                     b.HasIndex("MiddleNameKey")
                         .HasDatabaseName("ix_contacts_middle_name_key");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("MiddleNameKey"), new[] { "Id", "Team", "OwnerId" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("MiddleNameKey"), new[] { "Id", "Team", "OwnerId", "FirstNameKey", "LastNameKey" });
                     NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("MiddleNameKey"), new[] { "text_pattern_ops" });
 
                     b.HasIndex("Phones")
