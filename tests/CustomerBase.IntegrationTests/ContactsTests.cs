@@ -123,9 +123,7 @@ public sealed class ContactsTests(SystemFixture fixture)
         var surname = UniqueSurname();
         var early = await _api.CreateContactAsync("Lena", surname);
         var stranger = await _api.CreateContactAsync("Marek", surname);
-        var others = string.Join('\n', Enumerable.Range(0, 2_100).Select(i => $"Lara{i},{UniqueSurname()}"));
-        var import = await _api.ImportContactsAsync(Encoding.UTF8.GetBytes("first name,last name\n" + others), "text/csv");
-        Assert.Equal(2_100, import.GetProperty("created").GetInt64());
+        await CreateOthersAsync("Lara");
         var later = new[] { await _api.CreateContactAsync("Lisa", surname), await _api.CreateContactAsync("Ludmila", surname) };
         var q = Uri.EscapeDataString(string.Format(System.Globalization.CultureInfo.InvariantCulture, query, surname));
 
@@ -136,6 +134,31 @@ public sealed class ContactsTests(SystemFixture fixture)
         Assert.Equal(all ? [early, stranger] : [early, later[0]], Ids(first));
         Assert.Equal(all ? [later[0], later[1]] : [later[1]], Ids(second));
         Assert.Equal(JsonValueKind.Null, second.GetProperty("next").ValueKind);
+    }
+
+    [Fact]
+    public async Task EveryWordOfALongNameSearchCounts()
+    {
+        // Only the first three words may be the one a page's second step scans; the others are still checked. The
+        // contacts created after this one put it beyond the first step, however few the base held before.
+        var surname = UniqueSurname();
+        var id = await _api.CreateContactAsync(new { firstName = "Anna", middleName = "Maria", lastName = surname });
+        await CreateOthersAsync("Anita");
+        var words = $"an ma {surname[..6]} ann mar {surname}";
+
+        var found = await _api.GetFromJsonAsync<JsonElement>($"/api/contacts?q={Uri.EscapeDataString(words)}", Ct);
+        var notFound = await _api.GetFromJsonAsync<JsonElement>($"/api/contacts?q={Uri.EscapeDataString(words + " zzq")}", Ct);
+
+        Assert.Equal([id], Ids(found));
+        Assert.Empty(Ids(notFound));
+    }
+
+    /// <summary>2,100 contacts with surnames of their own: more than a name-prefix page's first step looks at.</summary>
+    private async Task CreateOthersAsync(string firstName)
+    {
+        var rows = string.Join('\n', Enumerable.Range(0, 2_100).Select(i => $"{firstName}{i},{UniqueSurname()}"));
+        var import = await _api.ImportContactsAsync(Encoding.UTF8.GetBytes("first name,last name\n" + rows), "text/csv");
+        Assert.Equal(2_100, import.GetProperty("created").GetInt64());
     }
 
     private static List<Guid> Ids(JsonElement page) => [.. page.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetGuid())];

@@ -120,7 +120,7 @@ public static class ContactQueries
     /// (~1 ms for one shared by 50,000 of a million).</item>
     /// <item>Only otherwise (a one-time filter on the first step's count, so PostgreSQL does not start it) the ids of
     /// all matches, from index-only scans of the name-key indexes, then the page's rows by primary key. Of several
-    /// words only the rarest is scanned (counted first, up to <see cref="NamePrefixCountCap"/>), each entry checked
+    /// words only the rarest of the first three is scanned (counted first, up to <see cref="NamePrefixCountCap"/>), each entry checked
     /// against the other words by the name keys the indexes carry. The cost grows with the scanned word's matches
     /// (~3 ms for 2,500 of a million; ~4 ms for "anna kow", where an INTERSECT of the two words' matches took 25–35 ms;
     /// ~70 ms for a common prefix whose contacts are not among the next 2,000, as after an import of a file sorted by
@@ -140,9 +140,12 @@ public static class ContactQueries
             parameters.Add(new NpgsqlParameter(p, value));
             return p;
         }
-        var patterns = name.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(word => Parameter(EscapeLike(word) + "%")).ToList();
+        var patterns = name.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct().Select(word => Parameter(EscapeLike(word) + "%")).ToList();
         var cursor = after is { } id ? $" AND id > {Parameter(id)}" : "";
         var limit = Parameter(take);
+        // Each candidate for the scanned word is a branch that checks every other word: the first few suffice for a
+        // name, and bound the statement's size whatever is typed (q may hold a hundred one-letter words).
+        var candidates = patterns.Take(NamePrefixScannedWordCandidates).ToList();
 
         // Step 1: the head's name keys come from its heap rows; only the page's rows are read whole, at the end.
         var sql = new StringBuilder("WITH head AS MATERIALIZED (SELECT id FROM (SELECT id, first_name_key, middle_name_key, last_name_key, team, owner_id")
@@ -157,25 +160,25 @@ public static class ContactQueries
         // Step 2, run only when the head did not fill the page: the matches of one word, by index-only scans of its
         // three ranges, each entry checked against the other words by the name keys the indexes carry. Of several
         // words, the one with the fewest matches (counted up to NamePrefixCountCap, itself behind the same filter).
-        if (patterns.Count > 1)
+        if (candidates.Count > 1)
         {
             sql.Append(", counts AS MATERIALIZED (")
-                .Append(string.Join(" UNION ALL ", patterns.Select((pattern, i) =>
+                .Append(string.Join(" UNION ALL ", candidates.Select((pattern, i) =>
                     $"SELECT {i} AS word, (SELECT count(*) FROM (SELECT FROM contacts WHERE first_name_key LIKE {pattern}" +
                     $" UNION ALL SELECT FROM contacts WHERE last_name_key LIKE {pattern}" +
                     $" UNION ALL SELECT FROM contacts WHERE middle_name_key LIKE {pattern} LIMIT {NamePrefixCountCap}) AS c) AS matches")))
                 .Append("), rarest AS MATERIALIZED (SELECT word FROM counts ORDER BY matches, word LIMIT 1)");
         }
         sql.Append(" SELECT * FROM contacts WHERE id IN (SELECT id FROM head");
-        for (var i = 0; i < patterns.Count; i++)
+        for (var i = 0; i < candidates.Count; i++)
         {
-            var others = string.Concat(patterns.Where((_, j) => j != i).Select(other =>
+            var others = string.Concat(patterns.Where(other => other != candidates[i]).Select(other =>
                 $" AND (first_name_key LIKE {other} OR last_name_key LIKE {other} OR middle_name_key LIKE {other})"));
             sql.Append(" UNION ALL (SELECT id FROM (")
                 .Append(string.Join(" UNION ", new[] { "first_name_key", "last_name_key", "middle_name_key" }.Select(key =>
-                    $"SELECT id, team, owner_id FROM contacts WHERE {key} LIKE {patterns[i]}{others}")))
+                    $"SELECT id, team, owner_id FROM contacts WHERE {key} LIKE {candidates[i]}{others}")))
                 .Append($") AS m WHERE (SELECT count(*) FROM head) < {limit}")
-                .Append(patterns.Count > 1 ? $" AND (SELECT word FROM rarest) = {i}" : "")
+                .Append(candidates.Count > 1 ? $" AND (SELECT word FROM rarest) = {i}" : "")
                 .Append(cursor);
             AppendVisibility(sql, user, Parameter);
             sql.Append($" ORDER BY id LIMIT {limit})");
@@ -186,6 +189,9 @@ public static class ContactQueries
 
     /// <summary>How far the matches of each word of a search are counted to find the rarest: past it, a word is common.</summary>
     private const int NamePrefixCountCap = 10_001;
+
+    /// <summary>Of the words typed, how many (the first) may be the one the second step scans.</summary>
+    private const int NamePrefixScannedWordCandidates = 3;
 
     /// <summary><see cref="ContactAccess.VisibleTo"/> in SQL: a sales manager's own contacts and their team's.</summary>
     private static void AppendVisibility(StringBuilder sql, ClaimsPrincipal user, Func<object, string> parameter)
