@@ -74,10 +74,7 @@ public static class ContactQueries
                 // Three btree range scans per word, OR-ed in a bitmap.
                 foreach (var word in name.Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 {
-                    var pattern = Parameter(EscapeLike(word) + "%");
-                    sql.Append(" AND (first_name_key LIKE ").Append(pattern)
-                       .Append(" OR last_name_key LIKE ").Append(pattern)
-                       .Append(" OR middle_name_key LIKE ").Append(pattern).Append(')');
+                    sql.Append(" AND ").Append(AnyNamePartLike(Parameter(EscapeLike(word) + "%")));
                 }
             }
         }
@@ -152,7 +149,7 @@ public static class ContactQueries
             .Append($" FROM contacts WHERE TRUE{cursor} ORDER BY id LIMIT {Parameter(NamePrefixHeadRows)}) AS h WHERE TRUE");
         foreach (var pattern in patterns)
         {
-            sql.Append($" AND (first_name_key LIKE {pattern} OR last_name_key LIKE {pattern} OR middle_name_key LIKE {pattern})");
+            sql.Append(" AND ").Append(AnyNamePartLike(pattern));
         }
         AppendVisibility(sql, user, Parameter);
         sql.Append($" ORDER BY id LIMIT {limit})");
@@ -164,18 +161,17 @@ public static class ContactQueries
         {
             sql.Append(", counts AS MATERIALIZED (")
                 .Append(string.Join(" UNION ALL ", candidates.Select((pattern, i) =>
-                    $"SELECT {i} AS word, (SELECT count(*) FROM (SELECT FROM contacts WHERE first_name_key LIKE {pattern}" +
-                    $" UNION ALL SELECT FROM contacts WHERE last_name_key LIKE {pattern}" +
-                    $" UNION ALL SELECT FROM contacts WHERE middle_name_key LIKE {pattern} LIMIT {NamePrefixCountCap}) AS c) AS matches")))
+                    $"SELECT {i} AS word, (SELECT count(*) FROM (" +
+                    string.Join(" UNION ALL ", NameKeys.Select(key => $"SELECT FROM contacts WHERE {key} LIKE {pattern}")) +
+                    $" LIMIT {NamePrefixCountCap}) AS c) AS matches")))
                 .Append("), rarest AS MATERIALIZED (SELECT word FROM counts ORDER BY matches, word LIMIT 1)");
         }
         sql.Append(" SELECT * FROM contacts WHERE id IN (SELECT id FROM head");
         for (var i = 0; i < candidates.Count; i++)
         {
-            var others = string.Concat(patterns.Where(other => other != candidates[i]).Select(other =>
-                $" AND (first_name_key LIKE {other} OR last_name_key LIKE {other} OR middle_name_key LIKE {other})"));
+            var others = string.Concat(patterns.Where(other => other != candidates[i]).Select(other => " AND " + AnyNamePartLike(other)));
             sql.Append(" UNION ALL (SELECT id FROM (")
-                .Append(string.Join(" UNION ", new[] { "first_name_key", "last_name_key", "middle_name_key" }.Select(key =>
+                .Append(string.Join(" UNION ", NameKeys.Select(key =>
                     $"SELECT id, team, owner_id FROM contacts WHERE {key} LIKE {candidates[i]}{others}")))
                 .Append($") AS m WHERE (SELECT count(*) FROM head) < {limit}")
                 .Append(candidates.Count > 1 ? $" AND (SELECT word FROM rarest) = {i}" : "")
@@ -192,6 +188,12 @@ public static class ContactQueries
 
     /// <summary>Of the words typed, how many (the first) may be the one the second step scans.</summary>
     private const int NamePrefixScannedWordCandidates = 3;
+
+    /// <summary>The lower-case name parts a word prefix is searched in, each with its text_pattern_ops index.</summary>
+    private static readonly string[] NameKeys = ["first_name_key", "last_name_key", "middle_name_key"];
+
+    /// <summary>A word's pattern (a parameter) is the prefix of some name part.</summary>
+    private static string AnyNamePartLike(string pattern) => $"({string.Join(" OR ", NameKeys.Select(key => $"{key} LIKE {pattern}"))})";
 
     /// <summary><see cref="ContactAccess.VisibleTo"/> in SQL: a sales manager's own contacts and their team's.</summary>
     private static void AppendVisibility(StringBuilder sql, ClaimsPrincipal user, Func<object, string> parameter)
