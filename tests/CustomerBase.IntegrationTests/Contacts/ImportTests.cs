@@ -202,7 +202,7 @@ public sealed class ImportTests(SystemFixture fixture)
         {
             ["Kundennummer"] = "externalId", ["Vorname"] = "firstName", ["Nachname"] = "lastName", ["Geburtstag"] = "birthDate", ["Notiz"] = "",
         }));
-        var job = await ImportAsync(workbook.ToArray(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"?mapping={mapping}&matchOn=externalId");
+        var job = await _api.ImportContactsAsync(workbook.ToArray(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"?mapping={mapping}&matchOn=externalId");
 
         Assert.Equal("xlsx", job.GetProperty("format").GetString());
         Assert.Equal(1, job.GetProperty("created").GetInt64());
@@ -222,7 +222,7 @@ public sealed class ImportTests(SystemFixture fixture)
 
         using var response = await manager.PostAsync("/api/contacts/imports", form, Ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var job = await WaitForJobAsync(manager, response.Headers.Location!);
+        var job = await manager.WaitForContactsImportAsync(response.Headers.Location!);
         Assert.Equal("leads.csv", job.GetProperty("fileName").GetString());
         Assert.Equal(1, job.GetProperty("created").GetInt64());
 
@@ -247,7 +247,7 @@ public sealed class ImportTests(SystemFixture fixture)
 
         using var response = await manager.PostAsync("/api/contacts/imports?matchOn=externalId,email", content, Ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var job = await WaitForJobAsync(manager, response.Headers.Location!);
+        var job = await manager.WaitForContactsImportAsync(response.Headers.Location!);
 
         Assert.Equal("completed", job.GetProperty("status").GetString());
         Assert.Equal(2, job.GetProperty("created").GetInt64());
@@ -368,10 +368,6 @@ public sealed class ImportTests(SystemFixture fixture)
     private static string Digits(string run) => ((Math.Abs(run.GetHashCode()) % 900) + 100).ToString();
 
     private Task<JsonElement> ImportAsync(string csv) => _api.ImportContactsAsync(Encoding.UTF8.GetBytes(csv), "text/csv");
-
-    private Task<JsonElement> ImportAsync(byte[] file, string contentType, string query) => _api.ImportContactsAsync(file, contentType, query);
-
-    private static Task<JsonElement> WaitForJobAsync(HttpClient client, Uri location) => client.WaitForContactsImportAsync(location);
 
     private async Task<List<(long Row, string Column, string Reason)>> ErrorReportAsync(JsonElement job)
     {

@@ -133,7 +133,9 @@ public sealed class ContactImporter(
         var parsing = new Stopwatch();
         var reading = Task.Run(() => ReadBatchesAsync(reader, parser, job, batches.Writer, parsing, stopReading.Token), ct);
 
-        await OpenForKeysAsync(db, ct);
+        // Held open for the whole import: the staging table lives in its session. (The key look-ups are thousands of
+        // cheap index probes the planner costs as huge, one reason the service's connections run without JIT, ADR 35.)
+        await db.Database.OpenConnectionAsync(ct);
         // Outside a bulk load, a batch's keys are looked up in the base on a second connection while the batch before
         // it is written on this one (the look-up took a fifth to a quarter of such an import, ADR 13).
         await using var probeScope = scopes.CreateAsyncScope();
@@ -169,7 +171,7 @@ public sealed class ContactImporter(
                     starting = Stopwatch.GetElapsedTime(start);
                     if (!writer.BulkLoad)
                     {
-                        await OpenForKeysAsync(probeDb, ct);
+                        await probeDb.Database.OpenConnectionAsync(ct);
                     }
                 }
                 if (writer.BulkLoad)
@@ -310,13 +312,6 @@ public sealed class ContactImporter(
         await SaveStateAsync(db, job, ct);
         logger.LogInformation("Import {ImportId} rebuilt the contacts indexes in {Seconds:0.0} s (VACUUM ANALYZE {Vacuum:0.0} s)", job.Id, clock.Elapsed.TotalSeconds, vacuum.TotalSeconds);
     }
-
-    /// <summary>
-    /// Opens the context's connection for the import's duration (the staging table lives in its session). The key
-    /// look-ups are thousands of cheap index probes that the planner costs as huge, one reason the service's
-    /// connections run without JIT (ADR 35).
-    /// </summary>
-    private static Task OpenForKeysAsync(ContactsDbContext db, CancellationToken ct) => db.Database.OpenConnectionAsync(ct);
 
     /// <summary>A new connection like the context's. A clone keeps the password, which the connection string read back from an opened connection no longer has.</summary>
     private static NpgsqlConnection CloneConnection(ContactsDbContext db) => (NpgsqlConnection)((ICloneable)db.Database.GetDbConnection()).Clone();

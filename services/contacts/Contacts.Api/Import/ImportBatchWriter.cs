@@ -175,8 +175,8 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
     }
 
     /// <summary>
-    /// The contacts in the base that share a key with any row of the batch, oldest first, in one query using the GIN
-    /// and unique indexes. Only contacts the importer may see are candidates for an update. Runs on its own context
+    /// The contacts in the base that share a key with any row of the batch, in one query using the GIN and unique
+    /// indexes. Only contacts the importer may see are candidates for an update. Runs on its own context
     /// (connection) while the previous batch is written, so it leaves the job's keys to <see cref="CatchUpAsync"/>.
     /// </summary>
     public async Task<List<Contact>> ProbeAsync(ContactsDbContext db, List<ImportCandidate> candidates, CancellationToken ct)
@@ -249,7 +249,7 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
         return found;
     }
 
-    /// <summary>The contacts of <paramref name="ids"/> the importer may update, oldest first.</summary>
+    /// <summary>The contacts of <paramref name="ids"/> the importer may update (in no order: <see cref="CatchUpAsync"/> orders them).</summary>
     private async Task<List<Contact>> VisibleAsync(ContactsDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken ct)
     {
         var query = db.Contacts.AsNoTracking().Where(c => ids.Contains(c.Id));
@@ -259,7 +259,7 @@ public sealed class ImportBatchWriter(ImportJob job, ContactValidator validator,
                 ? query.Where(c => c.OwnerId == job.CreatedBy)
                 : query.Where(c => c.OwnerId == job.CreatedBy || c.Team == job.Team);
         }
-        return (await query.ToListAsync(ct)).OrderBy(c => c.Id).ToList();
+        return await query.ToListAsync(ct);
     }
 
     private static ContactCard Owned(ImportJob job, ContactCard card) => job.RestrictedToTeam ? card with { OwnerId = job.CreatedBy, Team = job.Team } : card;
